@@ -1,0 +1,78 @@
+# Two commands: `make run` and `make test`. Everything else is set up on the way.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test lint format install install-test migrate seed clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamp files so a second `make` does not reinstall; they are redone when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+
+seed: migrate
+	DEBUG=1 $(PY) manage.py seed_demo --if-empty
+
+run: seed
+	DEBUG=1 $(PY) manage.py runserver $(HOST)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles
+
+# Dashboard benchmark (issue 3): 1,000 and 100,000 tasks, on SQLite and on PostgreSQL, in one run.
+# Needs PostgreSQL on 127.0.0.1:5432 (BENCH_PG to point elsewhere). Results: docs/performance.md.
+BENCH_ENV := DEBUG=0 SECRET_KEY=benchmark-only-key SECURE_SSL_REDIRECT=0
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432/planner_bench
+BENCH_SIZES ?= 1000 100000
+
+.PHONY: bench
+bench: install
+	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput -v0
+	rm -f .bench.sqlite3
+	$(BENCH_ENV) DATABASE_URL=sqlite:///$(CURDIR)/.bench.sqlite3 $(PY) manage.py migrate -v0
+	$(BENCH_ENV) DATABASE_URL=sqlite:///$(CURDIR)/.bench.sqlite3 \
+		$(PY) manage.py bench_dashboard --sizes $(BENCH_SIZES)
+	psql "$(BENCH_PG)" -c 'select 1' >/dev/null 2>&1 || \
+		psql "$(dir $(BENCH_PG))postgres" -c 'create database $(notdir $(BENCH_PG))'
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG) $(PY) manage.py migrate -v0
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG) $(PY) manage.py bench_dashboard --sizes $(BENCH_SIZES)
+
+# Load test (issue 5): gunicorn + PostgreSQL + 10,000 demo tasks, wrk for 60 s at 32 connections.
+LOAD_PG ?= postgres://postgres@127.0.0.1:5432/planner_load
+LOAD_ENV := $(BENCH_ENV) ALLOWED_HOSTS=127.0.0.1 DATABASE_URL=$(LOAD_PG)
+
+.PHONY: loadtest
+loadtest: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput -v0
+	psql "$(LOAD_PG)" -c 'select 1' >/dev/null 2>&1 || \
+		psql "$(dir $(LOAD_PG))postgres" -c 'create database $(notdir $(LOAD_PG))'
+	$(LOAD_ENV) $(PY) manage.py migrate -v0
+	$(LOAD_ENV) $(PY) manage.py loadtest
