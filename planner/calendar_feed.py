@@ -1,0 +1,229 @@
+"""The content calendar: which days a month or week view shows, on which of them each post and
+ad goes, and the iCalendar (RFC 5545) feed that calendar apps subscribe to.
+
+Everything here is plain calculation on dates and already loaded tasks, except `calendar_tasks`,
+the one query both the pages and the feed read through. Days are the business's local days: a
+post at 00:30 in Auckland is on that Auckland day, whatever the date in UTC.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from icalendar import Calendar, Event
+
+from planner.models import Kind, SmmStatus, SmoStatus, Task
+
+MONTH, WEEK = "month", "week"
+VIEWS = {MONTH: "Month", WEEK: "Week"}
+ONE_DAY = datetime.timedelta(days=1)
+# Anchor dates outside this range are refused, so that "next month" can never overflow.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+# The feed: from a quarter ago to a year ahead keeps it small whatever the business's history.
+FEED_PAST_DAYS = 90
+FEED_FUTURE_DAYS = 365
+POST_DURATION = datetime.timedelta(minutes=30)
+PRODID = "-//Campaign planner//Content calendar//EN"
+UID_DOMAIN = "campaign-planner"
+TENTATIVE = {SmoStatus.IDEA, SmoStatus.DRAFT, SmmStatus.DRAFT}
+
+
+@dataclass(frozen=True)
+class Span:
+    """The days one calendar page shows (whole weeks, Monday to Sunday) and its neighbours."""
+
+    view: str
+    anchor: datetime.date  # the day asked for; the month view shows its month
+    start: datetime.date
+    end: datetime.date
+    previous: datetime.date
+    next: datetime.date
+
+    @property
+    def label(self):
+        if self.view == MONTH:
+            return f"{self.anchor:%B %Y}"
+        if self.start.year != self.end.year:
+            return f"{_day(self.start)} {self.start:%B %Y} – {_day(self.end)} {self.end:%B %Y}"
+        if self.start.month != self.end.month:
+            return f"{_day(self.start)} {self.start:%B} – {_day(self.end)} {self.end:%B %Y}"
+        return f"{_day(self.start)}–{_day(self.end)} {self.end:%B %Y}"
+
+
+def _day(date):
+    return str(date.day)  # no leading zero, on every platform
+
+
+def span_for(view, anchor):
+    monday = anchor - datetime.timedelta(days=anchor.weekday())
+    if view == WEEK:
+        week = datetime.timedelta(days=7)
+        return Span(WEEK, anchor, monday, monday + 6 * ONE_DAY, monday - week, monday + week)
+    first = anchor.replace(day=1)
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - ONE_DAY
+    return Span(
+        MONTH,
+        anchor,
+        start=first - datetime.timedelta(days=first.weekday()),
+        end=last + datetime.timedelta(days=6 - last.weekday()),
+        previous=(first - ONE_DAY).replace(day=1),
+        next=last + ONE_DAY,
+    )
+
+
+@dataclass
+class Day:
+    date: datetime.date
+    is_today: bool
+    in_month: bool  # False for the previous and next month's days a month grid shows
+    column: int  # 1 (Monday) to 7 (Sunday)
+    posts: list = field(default_factory=list)  # SMO tasks, by publish time
+    ads: list = field(default_factory=list)  # SMM tasks whose flight includes the day
+    week_url: str = ""  # set by the view: the week view around this day
+    more: int = 0  # set by the view: posts the month view leaves to the week view
+    more_ads: int = 0  # the same for the ads listed on each day (on phones)
+
+
+@dataclass
+class Bar:
+    """An ad's flight within one week: from column `start`, `span` days wide."""
+
+    task: Task
+    start: int
+    span: int
+    continues_before: bool
+    continues_after: bool
+
+
+@dataclass
+class Week:
+    days: list
+    bars: list
+    more_bars: int = 0  # set by the view: bars the month view leaves to the week view
+
+
+def flight(task):
+    """An ad's first and last day; a flight without an end is its first day only."""
+    return task.flight_start, max(task.flight_end or task.flight_start, task.flight_start)
+
+
+def local_day(moment, tz):
+    return moment.astimezone(tz).date()
+
+
+def lay_out(span, tasks, tz, today):
+    """The weeks of `span` with each post on its local day and each ad as one bar a week."""
+    posts = defaultdict(list)
+    ads = []
+    for task in tasks:
+        if task.kind == Kind.SMO and task.scheduled_at:
+            posts[local_day(task.scheduled_at, tz)].append(task)
+        elif task.kind == Kind.SMM and task.flight_start:
+            ads.append(task)
+    ads.sort(key=lambda t: (t.flight_start, -(flight(t)[1] - t.flight_start).days, t.title, t.pk))
+
+    weeks = []
+    monday = span.start
+    while monday <= span.end:
+        sunday = monday + 6 * ONE_DAY
+        days = []
+        for offset in range(7):
+            date = monday + datetime.timedelta(days=offset)
+            day_posts = sorted(posts.get(date, []), key=lambda t: (t.scheduled_at, t.pk))
+            in_month = span.view == WEEK or date.month == span.anchor.month
+            days.append(Day(date, date == today, in_month, offset + 1, day_posts))
+        bars = []
+        for ad in ads:
+            first, last = flight(ad)
+            low, high = max(first, monday), min(last, sunday)
+            if low > high:
+                continue
+            start = (low - monday).days
+            bars.append(Bar(ad, start + 1, (high - low).days + 1, first < monday, last > sunday))
+            for day in days[start : (high - monday).days + 1]:
+                day.ads.append(ad)
+        weeks.append(Week(days, bars))
+        monday += datetime.timedelta(days=7)
+    return weeks
+
+
+def calendar_tasks(business, start, end, tz, *, platform=None, campaign=None, kind="", status=""):
+    """The business's tasks on the local days `start` to `end` (inclusive), in one query: posts
+    scheduled within them and ads whose flight overlaps them."""
+    after = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    before = datetime.datetime.combine(end + ONE_DAY, datetime.time.min, tzinfo=tz)
+    in_range = Q(kind=Kind.SMO, scheduled_at__gte=after, scheduled_at__lt=before) | Q(
+        Q(flight_end__gte=start) | Q(flight_end__isnull=True, flight_start__gte=start),
+        kind=Kind.SMM,
+        flight_start__lte=end,
+    )
+    tasks = Task.objects.for_business(business).filter(in_range)
+    if platform is not None:
+        tasks = tasks.filter(platform=platform)
+    if campaign is not None:
+        tasks = tasks.filter(campaign=campaign)
+    if kind:
+        tasks = tasks.filter(kind=kind)
+    if status:
+        tasks = tasks.filter(status=status)
+    return tasks.select_related("platform", "campaign").order_by("pk")
+
+
+def feed_window(today):
+    return (
+        today - datetime.timedelta(days=FEED_PAST_DAYS),
+        today + datetime.timedelta(days=FEED_FUTURE_DAYS),
+    )
+
+
+def task_uid(task):
+    return f"task-{task.pk}@{UID_DOMAIN}"
+
+
+def ical_feed(business, tasks, *, task_url, now):
+    """The tasks as an RFC 5545 calendar (bytes): posts at their publish time (in UTC), ads as
+    all-day events over their flight. `task_url(task)` is the absolute URL of its page."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"{business.name}: content calendar")
+    calendar.add("x-wr-caldesc", "Organic posts (SMO) and paid ad flights (SMM) from the planner.")
+    calendar.add("x-wr-timezone", business.time_zone)
+    calendar.add("refresh-interval", datetime.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")
+    for task in tasks:
+        calendar.add_component(_event(task, task_url(task), now))
+    return calendar.to_ical()
+
+
+def _event(task, url, now):
+    event = Event()
+    event.add("uid", task_uid(task))
+    event.add("dtstamp", now.astimezone(datetime.UTC))
+    event.add("last-modified", task.updated_at.astimezone(datetime.UTC))
+    label = "SMO" if task.kind == Kind.SMO else "SMM"
+    event.add("summary", f"[{label}] {task.platform.get_kind_display()}: {task.title}")
+    event.add("url", url)
+    event.add("categories", [label])
+    event.add("status", "TENTATIVE" if task.status in TENTATIVE else "CONFIRMED")
+    event.add("transp", "TRANSPARENT")  # planned work, not a meeting: never "busy"
+    if task.kind == Kind.SMO:
+        start = task.scheduled_at.astimezone(datetime.UTC)
+        event.add("dtstart", start)
+        event.add("dtend", start + POST_DURATION)
+        text = [task.post_text, task.hashtags]
+    else:
+        first, last = flight(task)
+        event.add("dtstart", first)
+        event.add("dtend", last + ONE_DAY)  # exclusive: the day after the last one
+        text = [task.ad_headline, task.ad_text]
+    details = [
+        f"{task.platform} · {task.get_status_display()}"
+        + (f" · campaign {task.campaign}" if task.campaign_id else "")
+    ]
+    event.add("description", "\n\n".join([*filter(None, text), *details, url]))
+    return event

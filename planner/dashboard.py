@@ -1,0 +1,340 @@
+"""The organic-versus-paid dashboard: one selector that reads a page in a fixed number of queries.
+
+Sums come from DailyRollup (kept exact by services), grouped in the database; ratios are made
+from those sums by the pure functions in kpis.py.
+"""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from planner import kpis
+from planner.kpis import KindTotals, Split
+from planner.models import (
+    Campaign,
+    DailyRollup,
+    Kind,
+    PlatformKind,
+    SmmStatus,
+    SmoStatus,
+    Task,
+    TaskTally,
+)
+
+ZERO = Decimal("0")
+SUMS = (
+    "hours",
+    "impressions",
+    "reach",
+    "engagements",
+    "clicks",
+    "conversions",
+    "conversion_value",
+    "spend",
+    "production_cost",
+    "estimated_hours",
+    "published_posts",
+)
+LIST_LIMIT = 10
+PLATFORM_LABELS = dict(PlatformKind.choices)
+
+
+@dataclass
+class Filters:
+    business: object
+    period: object  # periods.Period
+    campaign: object = None
+    platform: object = None
+
+    def rollups(self):
+        rows = DailyRollup.objects.filter(business=self.business)
+        if self.campaign:
+            rows = rows.filter(campaign=self.campaign)
+        if self.platform:
+            rows = rows.filter(platform=self.platform)
+        return rows
+
+    def tallies(self):
+        tallies = TaskTally.objects.filter(business=self.business)
+        if self.campaign:
+            tallies = tallies.filter(campaign=self.campaign)
+        if self.platform:
+            tallies = tallies.filter(platform=self.platform)
+        return tallies
+
+    def tasks(self):
+        tasks = Task.objects.for_business(self.business)
+        if self.campaign:
+            tasks = tasks.filter(campaign=self.campaign)
+        if self.platform:
+            tasks = tasks.filter(platform=self.platform)
+        return tasks
+
+
+@dataclass
+class PlatformRow:
+    """One platform × kind line of the breakdown (and of the CSV export)."""
+
+    label: str
+    kind: str
+    totals: KindTotals
+
+
+@dataclass
+class Dashboard:
+    filters: Filters
+    split: Split
+    published_posts: int
+    estimated_hours: dict
+    platform_rows: list
+    series: dict
+    campaigns: list
+    pipeline: dict
+    due: list
+    overdue: list
+    has_any_task: bool = False
+
+    @property
+    def cheaper(self):
+        """Which side pays less per click, and by how much (None when either is undefined)."""
+        smo, smm = self.split.smo.effective_cpc, self.split.smm.effective_cpc
+        if smo is None or smm is None:
+            return None
+        if smo == smm:
+            return {"kind": None, "difference": ZERO, "share": ZERO}
+        cheap, dear = (("smo", smo), smm) if smo < smm else (("smm", smm), smo)
+        return {"kind": cheap[0], "difference": dear - cheap[1], "share": 1 - cheap[1] / dear}
+
+    @property
+    def engagement_per_post(self):
+        return kpis.ratio(self.split.smo.engagements, self.published_posts)
+
+    @property
+    def is_empty(self):
+        return self.split.is_empty and not self.published_posts
+
+    def chart_data(self):
+        """Numbers for Chart.js (passed with json_script); the page's tables hold the same."""
+        split, series = self.split, self.series
+        platforms = sorted({row.label for row in self.platform_rows})
+
+        def by_platform(kind, value):
+            found = {row.label: value(row.totals) for row in self.platform_rows if row.kind == kind}
+            return [float(found.get(label, 0)) for label in platforms]
+
+        return {
+            "effort": [float(split.smo.hours), float(split.smm.hours)],
+            "cost": [float(split.smo.total_cost), float(split.smm.total_cost)],
+            "labels": series["labels"],
+            "hours": {kind: [float(v) for v in series["hours"][kind]] for kind in Kind.values},
+            "costSeries": {kind: [float(v) for v in series["cost"][kind]] for kind in Kind.values},
+            "platforms": platforms,
+            "platformHours": {k: by_platform(k, lambda t: t.hours) for k in Kind.values},
+            "platformCost": {k: by_platform(k, lambda t: t.total_cost) for k in Kind.values},
+            "currency": self.filters.business.currency,
+        }
+
+
+def _totals(row, hourly_rate, kind):
+    return KindTotals(
+        hours=row.get("hours") or ZERO,
+        hourly_rate=hourly_rate,
+        # Organic work has no media spend by definition.
+        media_spend=(row.get("spend") or ZERO) if kind == Kind.SMM else ZERO,
+        production_cost=row.get("production_cost") or ZERO,
+        impressions=row.get("impressions") or 0,
+        reach=row.get("reach") or 0,
+        engagements=row.get("engagements") or 0,
+        clicks=row.get("clicks") or 0,
+        conversions=row.get("conversions") or 0,
+        conversion_value=row.get("conversion_value") or ZERO,
+    )
+
+
+def dashboard_summary(filters, today=None, now=None):
+    """Everything the dashboard shows for a business, period, campaign and platform."""
+    business, period = filters.business, filters.period
+    now = now or timezone.now()
+    today = today or timezone.localdate(now, timezone=_tz(business))
+    rate = business.hourly_rate
+    in_period = filters.rollups().filter(date__gte=period.start, date__lte=period.end)
+
+    # 1. Sums per kind and platform: the split, the KPIs and the per-platform breakdown.
+    by_platform = list(
+        in_period.values("kind", "platform_id", "platform__kind", "platform__handle")
+        .annotate(**{name: Sum(name) for name in SUMS})
+        .order_by("platform__kind", "platform__handle", "kind")
+    )
+    per_kind = {kind: {name: 0 for name in SUMS} for kind in Kind.values}
+    platform_rows = []
+    for row in by_platform:
+        for name in SUMS:
+            per_kind[row["kind"]][name] += row[name] or 0
+        label = f"{PLATFORM_LABELS.get(row['platform__kind'], '?')} @{row['platform__handle']}"
+        platform_rows.append(PlatformRow(label, row["kind"], _totals(row, rate, row["kind"])))
+    split = Split(
+        smo=_totals(per_kind[Kind.SMO], rate, Kind.SMO),
+        smm=_totals(per_kind[Kind.SMM], rate, Kind.SMM),
+    )
+
+    # 2. Hours and cost over time, per kind.
+    series = _series(
+        in_period.values("date", "kind")
+        .annotate(hours=Sum("hours"), spend=Sum("spend"), production_cost=Sum("production_cost"))
+        .order_by(),
+        period,
+        rate,
+    )
+
+    # 3-4. Campaigns running in the period: paid budget against media spend to date.
+    campaigns = _campaigns(filters, today)
+
+    # 5. Pipeline: tasks by kind and status (current state, whatever the period).
+    counts = {
+        (row["kind"], row["status"]): row["n"]
+        for row in filters.tallies().values("kind", "status").annotate(n=Sum("count")).order_by()
+        if row["n"]
+    }
+    pipeline = {
+        Kind.SMO: [
+            (value, label, counts.get((Kind.SMO, value), 0)) for value, label in SmoStatus.choices
+        ],
+        Kind.SMM: [
+            (value, label, counts.get((Kind.SMM, value), 0)) for value, label in SmmStatus.choices
+        ],
+    }
+
+    # 6-9. What is due in the next 7 days, and what is overdue: one query per kind each, so
+    # each can range-scan its (business, kind, status, date) index.
+    week_ahead = today + datetime.timedelta(days=7)
+    tasks = filters.tasks().only(
+        "kind", "status", "title", "scheduled_at", "flight_start", "flight_end"
+    )
+    due = _first(
+        tasks.filter(
+            kind=Kind.SMO,
+            status__in=[SmoStatus.IDEA, SmoStatus.DRAFT, SmoStatus.SCHEDULED],
+            scheduled_at__gte=now,
+            scheduled_at__lt=_end_of(week_ahead, business),
+        ).order_by("scheduled_at", "pk"),
+        # An ad's work date is its flight start.
+        tasks.filter(
+            kind=Kind.SMM,
+            status__in=[SmmStatus.DRAFT, SmmStatus.PAUSED],
+            flight_start__isnull=False,
+            work_date__gte=today,
+            work_date__lte=week_ahead,
+        ).order_by("work_date", "pk"),
+    )
+    overdue = _first(
+        tasks.filter(
+            kind=Kind.SMO,
+            status__in=[SmoStatus.DRAFT, SmoStatus.SCHEDULED],
+            scheduled_at__lt=now,
+        ).order_by("scheduled_at", "pk"),
+        tasks.filter(kind=Kind.SMM, status=SmmStatus.ACTIVE, flight_end__lt=today).order_by(
+            "flight_end", "pk"
+        ),
+    )
+
+    return Dashboard(
+        filters=filters,
+        split=split,
+        published_posts=per_kind[Kind.SMO]["published_posts"],
+        estimated_hours={kind: per_kind[kind]["estimated_hours"] or ZERO for kind in Kind.values},
+        platform_rows=platform_rows,
+        series=series,
+        campaigns=campaigns,
+        pipeline=pipeline,
+        due=due,
+        overdue=overdue,
+        has_any_task=bool(counts),
+    )
+
+
+def _first(*querysets):
+    """The first LIST_LIMIT tasks of several queries, soonest first."""
+    tasks = [task for queryset in querysets for task in queryset[:LIST_LIMIT]]
+    return sorted(tasks, key=_task_day)[:LIST_LIMIT]
+
+
+def _task_day(task):
+    if task.kind == Kind.SMO:
+        return task.scheduled_at.date()
+    return task.flight_end if task.status == SmmStatus.ACTIVE else task.flight_start
+
+
+def _tz(business):
+    return zoneinfo.ZoneInfo(business.time_zone)
+
+
+def _end_of(day, business):
+    """The first instant after `day` ends in the business's time zone."""
+    return datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time(), _tz(business)
+    )
+
+
+def _series(rows, period, rate):
+    """Hours and total cost per chart bucket and kind, from daily sums."""
+    buckets = period.buckets()
+    slot = period.day_to_bucket_index()
+    hours = {kind: [ZERO] * len(buckets) for kind in Kind.values}
+    money_spent = {kind: [ZERO] * len(buckets) for kind in Kind.values}
+    for row in rows:
+        i, kind = slot[row["date"]], row["kind"]
+        hours[kind][i] += row["hours"] or ZERO
+        money_spent[kind][i] += row["production_cost"] or ZERO
+        if kind == Kind.SMM:  # organic work has no media spend
+            money_spent[kind][i] += row["spend"] or ZERO
+    return {
+        "labels": [period.bucket_label(start) for start in buckets],
+        "hours": hours,
+        "cost": {
+            kind: [
+                kpis.money(spent + kpis.labour_cost(h, rate))
+                for h, spent in zip(hours[kind], money_spent[kind], strict=True)
+            ]
+            for kind in Kind.values
+        },
+    }
+
+
+def _campaigns(filters, today):
+    period = filters.period
+    campaigns = Campaign.objects.for_business(filters.business).filter(
+        start_date__lte=period.end, end_date__gte=period.start
+    )
+    if filters.campaign:
+        campaigns = campaigns.filter(pk=filters.campaign.pk)
+    campaigns = list(campaigns.order_by("start_date", "name", "pk")[: LIST_LIMIT * 2])
+    spend = {
+        row["campaign_id"]: row["spend"]
+        for row in filters.rollups()
+        .filter(kind=Kind.SMM, campaign__in=campaigns, date__lte=today)
+        .values("campaign_id")
+        .annotate(spend=Sum("spend"))
+        .order_by()
+    }
+    rows = []
+    for campaign in campaigns:
+        spent = spend.get(campaign.pk) or ZERO
+        expected = kpis.expected_spend(
+            "lifetime", campaign.budget, campaign.start_date, campaign.end_date, today
+        )
+        ratio = kpis.pacing(spent, expected)
+        rows.append(
+            {
+                "campaign": campaign,
+                "spend": spent,
+                "expected": expected,
+                "pacing": ratio,
+                "flag": kpis.pace_flag(ratio),
+                "remaining": campaign.budget - spent,
+            }
+        )
+    return rows

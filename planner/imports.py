@@ -1,0 +1,375 @@
+"""Importing an ad report's daily results into the business's SMM tasks.
+
+The steps, each its own request (possibly on another app server, hence the upload is kept in
+the database as a ReportUpload):
+
+1. `store_upload()`: the file is read (planner/ad_reports.py) and kept, or refused as a whole.
+2. `mapping_names()` / `save_mappings()`: each campaign name of the report matches an SMM task
+   whose title is the same ignoring case, or the task (or "skip these rows") chosen for that
+   name before — remembered per business and report format in ImportMapping.
+3. `build_preview()`: the days to add, the days whose figures are replaced, and every error with
+   its row number. Rows of one task and day (several ad sets of a campaign, or several names
+   mapped to one task) are summed into one figure.
+4. `apply()`: everything in one transaction, or nothing. Any error refuses the whole import; to
+   leave bad rows out, fix the file (or map their campaign to "skip") and upload it again. A day
+   that already has results gets the report's figures instead of its old ones (the figures the
+   report has no column for are kept), so importing a file twice gives the same totals as once.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from planner import ad_reports, rollups
+from planner.models import ImportMapping, ReportUpload, ResultEntry, Task
+
+SKIP = "skip"
+KEY_LENGTH = ImportMapping._meta.get_field("name_key").max_length
+UPLOAD_TTL = datetime.timedelta(days=1)  # an upload nobody confirmed is deleted after this
+UPSERT_BATCH = 2000  # rows per INSERT … ON CONFLICT (SQLite allows fewer: Django splits more)
+
+
+class ImportRefused(Exception):
+    """The report cannot be applied as it is; the message says why."""
+
+
+@dataclass
+class Match:
+    """Where one campaign name of the report goes."""
+
+    key: str
+    name: str  # as written in the report
+    rows: int
+    task_id: int | None = None
+    task_title: str = ""
+    how: str = ""  # "title", "remembered", "skip", or "" when unresolved
+    problem: str = ""  # why it is unresolved
+
+    @property
+    def skipped(self):
+        return self.how == SKIP
+
+    @property
+    def resolved(self):
+        return self.task_id is not None or self.skipped
+
+
+@dataclass
+class DayFigures:
+    """One task's figures for one day, summed over the report's rows for it."""
+
+    task_id: int
+    task_title: str
+    date: datetime.date
+    figures: list  # in ad_reports.FIGURES order; amounts rounded to cents
+    lines: list  # the report's row numbers that were summed
+    before: dict | None = None  # the day's figures already saved, when it is replaced
+
+    def __getattr__(self, name):
+        if name in ad_reports.FIGURES:
+            return self.figures[ad_reports.FIGURES.index(name)]
+        raise AttributeError(name)
+
+
+@dataclass
+class Preview:
+    report: ad_reports.Report
+    matches: list
+    to_add: list = field(default_factory=list)
+    to_replace: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    skipped_rows: int = 0
+
+    @property
+    def header(self):
+        return self.report.header
+
+    @property
+    def days(self):
+        return self.to_add + self.to_replace
+
+    @property
+    def dates(self):
+        return {day.date for day in self.days}
+
+    @property
+    def first_date(self):
+        return min(self.dates, default=None)
+
+    @property
+    def last_date(self):
+        return max(self.dates, default=None)
+
+    @property
+    def can_apply(self):
+        return not self.errors and bool(self.days)
+
+    @property
+    def unresolved(self):
+        return [match for match in self.matches if not match.resolved]
+
+    def totals(self):
+        """Sums of the figures the import writes, for the preview's summary line."""
+        return {
+            name: sum(day.figures[index] for day in self.days)
+            for index, name in enumerate(ad_reports.FIGURES)
+        }
+
+
+# --- Steps -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def store_upload(business, user, file_name, data):
+    """Keep an uploaded report for the next steps; ad_reports.ReportError if it is not one.
+
+    Parsed once here too, so that a file with no rows, or one the csv module cannot read, is
+    refused at the file field instead of one step later (bad rows are for the preview).
+    """
+    text, _header = ad_reports.read(data, currency=business.currency)
+    ad_reports.parse(text, currency=business.currency)
+    ReportUpload.objects.filter(
+        business=business, created_at__lt=timezone.now() - UPLOAD_TTL
+    ).delete()
+    return ReportUpload.objects.create(
+        business=business, uploaded_by=user, file_name=file_name[:255], content=text
+    )
+
+
+def load(upload, business):
+    """The stored report, parsed (ad_reports.ReportError if it no longer can be)."""
+    return ad_reports.parse(upload.content, currency=business.currency)
+
+
+def match_campaigns(business, report):
+    """A Match for each campaign name in the report, in the order they first appear.
+
+    A unique SMM task title (ignoring case) wins; otherwise the remembered choice for the name.
+    Only the business's own SMM tasks are ever candidates: spend goes on paid tasks only.
+    """
+    titles = {}
+    for pk, title in Task.objects.for_business(business).smm().values_list("pk", "title"):
+        titles.setdefault(ad_reports.name_key(title), []).append((pk, title))
+    task_titles = {pk: title for found in titles.values() for pk, title in found}
+    remembered = {
+        key: task_id
+        for key, task_id in ImportMapping.objects.for_business(business)
+        .filter(source=report.header.format)
+        .values_list("name_key", "task_id")
+    }
+    matches = []
+    for key, (name, rows) in report.campaigns.items():
+        match = Match(key=key, name=name, rows=rows)
+        found = titles.get(key, [])
+        stored = key[:KEY_LENGTH]
+        if len(found) == 1:
+            match.task_id, match.task_title = found[0]
+            match.how = "title"
+        elif stored in remembered and remembered[stored] is None:
+            match.how = SKIP
+        elif stored in remembered and remembered[stored] in task_titles:
+            match.task_id = remembered[stored]
+            match.task_title = task_titles[match.task_id]
+            match.how = "remembered"
+        elif found:
+            match.problem = f"{len(found)} SMM ad campaigns have this title"
+        else:
+            match.problem = "no SMM ad campaign has this title"
+        matches.append(match)
+    return matches
+
+
+def mapping_names(business, report):
+    """The matches the mapping step asks about: every name no unique task title matches."""
+    return [match for match in match_campaigns(business, report) if match.how != "title"]
+
+
+@transaction.atomic
+def save_mappings(business, source, choices):
+    """Remember `choices`: {name as in the report: SMM task id, or None to skip its rows}.
+
+    The ids must be the business's own SMM tasks (the form offers only those; this checks
+    again). One INSERT … ON CONFLICT for all of them.
+    """
+    own = set(
+        Task.objects.for_business(business)
+        .smm()
+        .filter(pk__in=[pk for pk in choices.values() if pk is not None])
+        .values_list("pk", flat=True)
+    )
+    foreign = {pk for pk in choices.values() if pk is not None} - own
+    if foreign:
+        raise ImportRefused("Pick one of this business's SMM ad campaigns.")
+    ImportMapping.objects.bulk_create(
+        [
+            ImportMapping(
+                business=business,
+                source=source,
+                name=name[:KEY_LENGTH],
+                name_key=ad_reports.name_key(name)[:KEY_LENGTH],
+                task_id=task_id,
+            )
+            for name, task_id in choices.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["business", "source", "name_key"],
+        update_fields=["name", "task", "updated_at"],
+    )
+
+
+def build_preview(business, report, matches=None):
+    """What applying the report would do: days added, days replaced, errors, skipped rows."""
+    matches = matches if matches is not None else match_campaigns(business, report)
+    by_key = {match.key: match for match in matches}
+    preview = Preview(report=report, matches=matches)
+    skipped = {key for key, match in by_key.items() if match.skipped}
+    # Errors in rows the user chose to skip do not stop the import.
+    for error in report.errors:
+        if error.campaign and ad_reports.name_key(error.campaign) in skipped:
+            preview.skipped_rows += 1
+        else:
+            preview.errors.append(error)
+
+    groups = {}
+    by_name = {}  # the report's spellings of each name, looked up once
+    for row in report.rows:
+        match = by_name.get(row.campaign)
+        if match is None:
+            match = by_name[row.campaign] = by_key[ad_reports.name_key(row.campaign)]
+        if match.skipped:
+            preview.skipped_rows += 1
+            continue
+        if match.task_id is None:
+            preview.errors.append(
+                ad_reports.RowError(
+                    row.line,
+                    f"Unknown campaign “{row.campaign}” ({match.problem}): map it to an SMM "
+                    "ad campaign or skip its rows.",
+                    row.campaign,
+                )
+            )
+            continue
+        group = groups.get((match.task_id, row.date))
+        if group is None:
+            groups[(match.task_id, row.date)] = DayFigures(
+                match.task_id, match.task_title, row.date, list(row.figures), [row.line]
+            )
+        else:
+            group.figures = [a + b for a, b in zip(group.figures, row.figures, strict=True)]
+            group.lines.append(row.line)
+
+    for day in groups.values():
+        day.figures = [
+            ad_reports.money(value) if name in ad_reports.AMOUNTS else value
+            for name, value in zip(ad_reports.FIGURES, day.figures, strict=True)
+        ]
+        too_large = [
+            name
+            for name, value in zip(ad_reports.FIGURES, day.figures, strict=True)
+            if value
+            > (ad_reports.MAX_AMOUNT if name in ad_reports.AMOUNTS else ad_reports.MAX_COUNT)
+        ]
+        if too_large:
+            preview.errors.append(
+                ad_reports.RowError(
+                    day.lines[0],
+                    f"{too_large[0].replace('_', ' ')} summed over rows "
+                    f"{', '.join(map(str, day.lines))} is too large.",
+                )
+            )
+    preview.errors.sort(key=lambda error: error.line)
+
+    existing = _existing(business, groups)
+    for key, day in sorted(groups.items(), key=lambda item: (item[0][1], item[1].task_title)):
+        if key in existing:
+            day.before = existing[key]
+            preview.to_replace.append(day)
+        else:
+            preview.to_add.append(day)
+    return preview
+
+
+def _existing(business, groups):
+    """The saved figures of the days the report touches, by (task id, date): one query."""
+    if not groups:
+        return {}
+    dates = [date for _task, date in groups]
+    rows = (
+        ResultEntry.objects.for_business(business)
+        .filter(task__kind="smm", date__gte=min(dates), date__lte=max(dates))
+        .values_list("task_id", "date", *ad_reports.FIGURES)
+    )
+    found = {}
+    for task_id, date, *figures in rows.iterator(chunk_size=5000):
+        if (task_id, date) in groups:
+            found[(task_id, date)] = dict(zip(ad_reports.FIGURES, figures, strict=True))
+    return found
+
+
+def apply(upload, business):
+    """Import a stored report: all its days in one transaction, then delete the upload.
+
+    Parsed, matched and checked again under the business's lock (the tasks, mappings and
+    results may have changed since the preview); ImportRefused if anything is wrong, and then
+    nothing is saved. Returns the Preview of what was done.
+    """
+    with transaction.atomic():
+        rollups.lock(business.pk)
+        upload = ReportUpload.objects.select_for_update().filter(pk=upload.pk).first()
+        if upload is None:
+            raise ImportRefused("This report was already imported or cancelled.")
+        try:
+            report = load(upload, business)
+        except ad_reports.ReportError as error:
+            raise ImportRefused(str(error)) from None
+        preview = build_preview(business, report)
+        if preview.errors:
+            raise ImportRefused(
+                f"The report has {len(preview.errors):,} row(s) with errors; nothing was "
+                "imported. Fix them in the file and upload it again."
+            )
+        if not preview.days:
+            raise ImportRefused("Nothing to import: every row is skipped.")
+        write_days(business, report.header.figures, preview.days)
+        rollups.refresh(business.pk, preview.dates)
+        upload.delete()
+    return preview
+
+
+def write_days(business, figure_names, days):
+    """Insert the new days and overwrite the existing ones with one upsert per batch.
+
+    Only the figures the report has columns for are overwritten on existing days; new days get
+    0 for the others. The unique (task, date) constraint is the conflict target.
+    """
+    entries = [
+        ResultEntry(
+            business_id=business.pk,
+            task_id=day.task_id,
+            date=day.date,
+            **dict(zip(ad_reports.FIGURES, day.figures, strict=True)),
+        )
+        for day in days
+    ]
+    ResultEntry.objects.bulk_create(
+        entries,
+        batch_size=UPSERT_BATCH,
+        update_conflicts=True,
+        unique_fields=["task", "date"],
+        update_fields=list(figure_names),
+    )
+
+
+def summary(preview):
+    """One sentence for the message after an import."""
+    parts = [f"{len(preview.to_add):,} day(s) added", f"{len(preview.to_replace):,} replaced"]
+    if preview.skipped_rows:
+        parts.append(f"{preview.skipped_rows:,} row(s) skipped")
+    rows = Counter(len(day.lines) for day in preview.days)
+    summed = sum(count for lines, count in rows.items() if lines > 1)
+    if summed:
+        parts.append(f"{summed:,} day(s) summed from several rows")
+    return "Ad report imported: " + ", ".join(parts) + "."

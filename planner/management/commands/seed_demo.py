@@ -1,0 +1,435 @@
+"""Seed a realistic demo business, deterministically, with bulk inserts.
+
+manage.py seed_demo                 # the demo: ~60 tasks, results over the last two months
+manage.py seed_demo --tasks 100000  # a large business for benchmarks
+manage.py seed_demo --if-empty      # do nothing when a business exists (used by `make run`)
+"""
+
+import random
+import time
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.utils import timezone
+
+from planner import rollups, services
+from planner.models import (
+    BidModel,
+    BudgetType,
+    Business,
+    Campaign,
+    Kind,
+    Membership,
+    Objective,
+    Platform,
+    PlatformKind,
+    ResultEntry,
+    Role,
+    SmmStatus,
+    SmoStatus,
+    Task,
+    TimeEntry,
+)
+
+DEMO_PASSWORD = "demo-password-2026"
+DEMO_USERS = (("demo", Role.OWNER), ("demo-editor", Role.EDITOR), ("demo-viewer", Role.VIEWER))
+BATCH = 5000
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+TOPICS = (
+    "New single-origin espresso",
+    "Behind the roastery door",
+    "Brewing guide: pour-over",
+    "Meet our green-coffee buyer",
+    "Weekend cupping session",
+    "Customer story: Café Lumen",
+    "Sustainability report",
+    "Holiday gift boxes",
+    "Barista tips for home",
+    "Subscription launch",
+)
+AUDIENCES = (
+    ("Café owners, Restaurant managers", "Specialty coffee, Hospitality", "Germany, Austria"),
+    ("Journalists, Food editors", "Food media, Coffee", "Europe"),
+    ("Entrepreneurs, Office managers", "Office perks, Small business", "Berlin, Munich"),
+)
+
+
+class Command(BaseCommand):
+    help = "Seed a demo business with platforms, campaigns, SMO/SMM tasks, time and results."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--tasks", type=int, default=60, help="How many tasks (default 60).")
+        parser.add_argument("--days", type=int, default=60, help="History length in days.")
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed.")
+        parser.add_argument("--name", default="Northwind Coffee Roasters")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing if any business exists."
+        )
+
+    def handle(self, *args, **options):
+        if options["if_empty"] and Business.objects.exists():
+            self.stdout.write("Data already present; nothing seeded.")
+            return
+        started = time.perf_counter()
+        with transaction.atomic():
+            _business, counts = seed(
+                options["name"], options["tasks"], options["days"], options["seed"]
+            )
+        elapsed = time.perf_counter() - started
+        summary = ", ".join(f"{n:,} {what}" for what, n in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Seeded {summary} in {elapsed:.1f}s."))
+        self.stdout.write(f"Log in as demo / {DEMO_PASSWORD} (also demo-editor, demo-viewer).")
+
+
+TIME_COLUMNS = ("business_id", "task_id", "user_id", "date", "hours", "note")
+RESULT_COLUMNS = (
+    "business_id",
+    "task_id",
+    "date",
+    "impressions",
+    "reach",
+    "engagements",
+    "clicks",
+    "conversions",
+    "conversion_value",
+    "spend",
+)
+
+
+def _insert(model, columns, rows, created_at):
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in (*columns, "created_at"))
+    marks = ", ".join(["%s"] * (len(columns) + 1))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*row, created_at) for row in rows])
+
+
+def _users():
+    User = get_user_model()
+    users = []
+    for username, _role in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.com"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        users.append(user)
+    return users
+
+
+def _money(rng, low, high):
+    return Decimal(rng.uniform(low, high)).quantize(CENT)
+
+
+def _quarter_hours(rng, low, high):
+    return Decimal(rng.randint(int(low * 4), int(high * 4))) / 4
+
+
+def seed(name, task_count, days, seed_value):
+    rng = random.Random(seed_value)
+    tz = ZoneInfo("Europe/Berlin")
+    today = datetime.now(tz).date()
+    first_day = today - timedelta(days=days - 1)
+    users = _users()
+
+    business = Business.objects.create(
+        name=name,
+        website_url="https://northwind-coffee.example",
+        currency="EUR",
+        time_zone="Europe/Berlin",
+        hourly_rate=Decimal("45.00"),
+    )
+    Membership.objects.bulk_create(
+        Membership(business=business, user=user, role=role)
+        for user, (_name, role) in zip(users, DEMO_USERS, strict=True)
+    )
+    platforms = Platform.objects.bulk_create(
+        [
+            Platform(
+                business=business,
+                kind=PlatformKind.FACEBOOK,
+                handle="northwindcoffee",
+                profile_url="https://facebook.com/northwindcoffee",
+                has_bio=True,
+                has_logo=True,
+                has_cover=True,
+                has_website_link=True,
+            ),
+            Platform(
+                business=business,
+                kind=PlatformKind.X,
+                handle="northwind_coffee",
+                profile_url="https://x.com/northwind_coffee",
+                has_bio=True,
+                has_logo=True,
+            ),
+            Platform(
+                business=business,
+                kind=PlatformKind.INSTAGRAM,
+                handle="northwind.coffee",
+                profile_url="https://instagram.com/northwind.coffee",
+                has_bio=True,
+                has_logo=True,
+                has_website_link=True,
+            ),
+            Platform(
+                business=business,
+                kind=PlatformKind.LINKEDIN,
+                handle="northwind-coffee",
+                profile_url="https://linkedin.com/company/northwind-coffee",
+                has_logo=True,
+            ),
+        ]
+    )
+    campaigns = Campaign.objects.bulk_create(
+        [
+            Campaign(
+                business=business,
+                name="Autumn espresso launch",
+                slug="autumn-espresso-launch",
+                objective="Sell the new espresso blend to cafés",
+                start_date=first_day,
+                end_date=first_day + timedelta(days=34),
+                budget=Decimal("3000.00"),
+            ),
+            Campaign(
+                business=business,
+                name="B2B office coffee",
+                slug="b2b-office-coffee",
+                objective="Leads from office managers",
+                start_date=first_day + timedelta(days=20),
+                end_date=today + timedelta(days=20),
+                budget=Decimal("4500.00"),
+            ),
+            Campaign(
+                business=business,
+                name="Holiday gift boxes",
+                slug="holiday-gift-boxes",
+                objective="Online sales of gift boxes",
+                start_date=today - timedelta(days=10),
+                end_date=today + timedelta(days=40),
+                budget=Decimal("2500.00"),
+            ),
+        ]
+    )
+
+    tasks = []
+    for index in range(task_count):
+        kind = Kind.SMM if index % 5 == 4 else Kind.SMO  # one in five is paid
+        platform = platforms[rng.randrange(len(platforms))]
+        campaign = campaigns[rng.randrange(len(campaigns))] if rng.random() < 0.8 else None
+        topic = TOPICS[index % len(TOPICS)]
+        fields = {
+            "business": business,
+            "kind": kind,
+            "platform": platform,
+            "campaign": campaign,
+            "assignee": users[rng.randrange(2)],
+            "estimated_hours": _quarter_hours(rng, 0.5, 6 if kind == Kind.SMO else 12),
+        }
+        if kind == Kind.SMO:
+            tasks.append(
+                Task(**fields, **_smo_fields(rng, index, topic, platform, today, days, tz))
+            )
+        else:
+            tasks.append(Task(**fields, **_smm_fields(rng, index, topic, today, days)))
+    for task in tasks:
+        task.work_date = services.work_date(task, business.time_zone)
+    tasks = Task.objects.bulk_create(tasks, batch_size=BATCH)
+
+    # Entries are the bulk of the rows (about ten per task): plain tuples through executemany,
+    # because building a model instance for each of a million rows dominates the run time.
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    time_rows, result_rows = [], []
+    for task in tasks:
+        _task_history(rng, task, [u.pk for u in users], first_day, today, time_rows, result_rows)
+        if len(result_rows) + len(time_rows) >= BATCH * 4:
+            _insert(TimeEntry, TIME_COLUMNS, time_rows, now)
+            _insert(ResultEntry, RESULT_COLUMNS, result_rows, now)
+            time_rows, result_rows = [], []
+    _insert(TimeEntry, TIME_COLUMNS, time_rows, now)
+    _insert(ResultEntry, RESULT_COLUMNS, result_rows, now)
+    if connection.vendor == "postgresql":
+        # Fresh statistics, or the planner treats a million new rows as a handful.
+        with connection.cursor() as cursor:
+            for model in (Task, TimeEntry, ResultEntry):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    rollups.refresh(business.pk)
+    rollups.refresh_tallies(business.pk)
+    return business, {
+        "tasks": len(tasks),
+        "time entries": TimeEntry.objects.filter(business=business).count(),
+        "result entries": ResultEntry.objects.filter(business=business).count(),
+    }
+
+
+def _smo_fields(rng, index, topic, platform, today, days, tz):
+    status = rng.choices(
+        [
+            SmoStatus.IDEA,
+            SmoStatus.DRAFT,
+            SmoStatus.SCHEDULED,
+            SmoStatus.PUBLISHED,
+            SmoStatus.ARCHIVED,
+        ],
+        weights=[1, 2, 2, 6, 1],
+    )[0]
+    offset = (
+        rng.randint(-days + 1, -1)
+        if status in (SmoStatus.PUBLISHED, SmoStatus.ARCHIVED)
+        else rng.randint(0, 21)
+    )
+    scheduled = datetime.combine(
+        today + timedelta(days=offset), datetime.min.time(), tz
+    ) + timedelta(hours=rng.choice([8, 9, 12, 17, 19]))
+    slug = topic.lower().replace(" ", "-").replace(":", "")
+    tags = "#coffee #specialtycoffee" if platform.kind != PlatformKind.LINKEDIN else "#b2b"
+    return {
+        "title": f"{topic} #{index + 1}",
+        "status": status,
+        "post_text": f"{topic}. Fresh from our roastery in Berlin — read more on our blog.",
+        "hashtags": tags,
+        "backlink_url": f"https://northwind-coffee.example/blog/{slug}",
+        "scheduled_at": scheduled if status != SmoStatus.IDEA else None,
+        "production_cost": _money(rng, 20, 400) if rng.random() < 0.25 else None,
+    }
+
+
+def _smm_fields(rng, index, topic, today, days):
+    status = rng.choices(
+        [SmmStatus.DRAFT, SmmStatus.ACTIVE, SmmStatus.PAUSED, SmmStatus.COMPLETED],
+        weights=[1, 3, 1, 3],
+    )[0]
+    length = rng.randint(14, 45)
+    if status == SmmStatus.COMPLETED:
+        start = today - timedelta(days=rng.randint(length, days))
+    elif status == SmmStatus.DRAFT:
+        start = today + timedelta(days=rng.randint(3, 20))
+    else:
+        start = today - timedelta(days=rng.randint(1, min(length, days) - 1))
+    budget_type = rng.choice([BudgetType.DAILY, BudgetType.LIFETIME])
+    job_titles, interests, locations = AUDIENCES[index % len(AUDIENCES)]
+    return {
+        "title": f"Ads: {topic} #{index + 1}",
+        "status": status,
+        "objective": rng.choice([Objective.TRAFFIC, Objective.LEADS, Objective.CONVERSIONS]),
+        "bid_model": BidModel.CPC,
+        "max_bid": _money(rng, 0.4, 2.5),
+        "budget_type": budget_type,
+        "budget_amount": _money(rng, 20, 80)
+        if budget_type == BudgetType.DAILY
+        else _money(rng, 400, 2000),
+        "flight_start": start,
+        "flight_end": start + timedelta(days=length - 1),
+        "audience_job_titles": job_titles,
+        "audience_interests": interests,
+        "audience_locations": locations,
+        "audience_age_min": 25,
+        "audience_age_max": 55,
+        "ad_headline": topic,
+        "ad_text": f"{topic} — order a tasting set for your team.",
+        "destination_url": "https://northwind-coffee.example/shop",
+        "production_cost": _money(rng, 100, 600) if rng.random() < 0.3 else None,
+    }
+
+
+def _task_history(rng, task, user_ids, first_day, today, time_rows, result_rows):
+    """Time entries for work done, and results for posts that went out or ads that ran.
+
+    Rows are tuples in the order of TIME_COLUMNS and RESULT_COLUMNS.
+    """
+    business_id, task_id = task.business_id, task.pk
+    if task.kind == Kind.SMO:
+        if task.status == SmoStatus.IDEA:
+            return
+        work_day = (task.scheduled_at.date() if task.scheduled_at else today) - timedelta(days=1)
+        for _ in range(rng.randint(1, 2)):
+            day = max(first_day, min(today, work_day - timedelta(days=rng.randint(0, 3))))
+            time_rows.append(
+                (
+                    business_id,
+                    task_id,
+                    user_ids[rng.randrange(2)],
+                    day,
+                    _quarter_hours(rng, 0.25, 3),
+                    "",
+                )
+            )
+        if task.status not in (SmoStatus.PUBLISHED, SmoStatus.ARCHIVED):
+            return
+        published = task.scheduled_at.date()
+        for offset in range(rng.randint(5, 12)):
+            day = published + timedelta(days=offset)
+            if day > today:
+                break
+            reach = rng.randint(80, 2500) // (offset + 1)
+            clicks = rng.randint(0, max(1, reach // 40))
+            conversions = rng.randint(0, max(0, clicks // 25))
+            result_rows.append(
+                (
+                    business_id,
+                    task_id,
+                    day,
+                    int(reach * rng.uniform(1.1, 1.6)),
+                    reach,
+                    rng.randint(0, max(1, reach // 15)),
+                    clicks,
+                    conversions,
+                    _money(rng, 15, 30) * conversions,
+                    ZERO,
+                )
+            )
+        return
+
+    if task.status == SmmStatus.DRAFT:
+        time_rows.append(
+            (business_id, task_id, user_ids[0], today, _quarter_hours(rng, 0.5, 2), "Set-up")
+        )
+        return
+    flight_days = (task.flight_end - task.flight_start).days + 1
+    daily_cap = (
+        task.budget_amount
+        if task.budget_type == BudgetType.DAILY
+        else task.budget_amount / flight_days
+    )
+    day = max(task.flight_start, first_day)
+    end = min(task.flight_end, today)
+    while day <= end:
+        spend = (daily_cap * Decimal(rng.uniform(0.7, 1.1))).quantize(CENT)
+        clicks = rng.randint(10, 120)
+        conversions = rng.randint(0, clicks // 10)
+        result_rows.append(
+            (
+                business_id,
+                task_id,
+                day,
+                clicks * rng.randint(40, 120),
+                clicks * rng.randint(25, 80),
+                clicks + rng.randint(0, 60),
+                clicks,
+                conversions,
+                _money(rng, 25, 60) * conversions,
+                spend,
+            )
+        )
+        if day.weekday() == 0 or day == task.flight_start:
+            time_rows.append(
+                (
+                    business_id,
+                    task_id,
+                    user_ids[rng.randrange(2)],
+                    day,
+                    _quarter_hours(rng, 0.5, 3),
+                    "",
+                )
+            )
+        day += timedelta(days=1)

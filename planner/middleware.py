@@ -1,0 +1,77 @@
+"""A database (or Redis) that cannot be reached answers a clean 503 page, not a 500 or a hang.
+
+Two ways an error gets here:
+
+* raised by a view or while rendering its template: `process_exception` answers 503 directly;
+* raised elsewhere (a middleware saving the session, a 404 page whose context processor reads
+  the user): Django has already turned it into a 500 response by the time it reaches us, so
+  the `got_request_exception` signal notes the error on the request and `__call__` swaps the
+  500 for the 503 page.
+
+Nothing is cached: the next request tries the database again (CONN_HEALTH_CHECKS drops a dead
+persistent connection), so the app recovers by itself as soon as the database is back.
+"""
+
+import logging
+import sys
+import time
+
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from planner.views.errors import service_unavailable
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+REQUEST_ATTRIBUTE = "_planner_unavailable_error"
+TRACEBACK_INTERVAL_SECONDS = 60
+_last_traceback_at = -TRACEBACK_INTERVAL_SECONDS
+
+
+def _note_unavailable(sender, request=None, **kwargs):
+    error = sys.exc_info()[1]
+    if request is not None and isinstance(error, UNAVAILABLE_ERRORS):
+        setattr(request, REQUEST_ATTRIBUTE, error)
+
+
+got_request_exception.connect(_note_unavailable, dispatch_uid="planner.middleware.unavailable")
+
+
+class ServiceUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        error = getattr(request, REQUEST_ATTRIBUTE, None)
+        if error is not None and response.status_code == 500:
+            return self.unavailable(request, error)
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, UNAVAILABLE_ERRORS):
+            return self.unavailable(request, exception)
+        return None
+
+    @staticmethod
+    def unavailable(request, error):
+        # One line per request; the traceback at most once a minute, so an outage under load
+        # does not bury the log.
+        global _last_traceback_at
+        now = time.monotonic()
+        with_traceback = now - _last_traceback_at >= TRACEBACK_INTERVAL_SECONDS
+        if with_traceback:
+            _last_traceback_at = now
+        message = str(error).strip().splitlines()
+        logger.error(
+            "Service unavailable (%s: %s) for %s %s",
+            type(error).__name__,
+            message[0] if message else "",
+            request.method,
+            request.path,
+            exc_info=error if with_traceback else None,
+        )
+        return service_unavailable(request, error)

@@ -1,0 +1,172 @@
+"""Reads that span models, each in a fixed number of queries whatever the data size."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+
+from planner import kpis
+from planner.kpis import KindTotals, Split
+from planner.models import Kind, Membership, ResultEntry, SmmStatus, Task, TimeEntry
+
+ZERO = Decimal("0")
+RESULT_FIELDS = ("impressions", "reach", "engagements", "clicks", "conversions")
+RESULT_MONEY = ("conversion_value", "spend")
+
+
+def _sum(field, **filters):
+    output = ZERO if field in RESULT_MONEY or field in ("hours", "production_cost") else 0
+    return Coalesce(Sum(field, filter=Q(**filters) if filters else None), output)
+
+
+def _kind_totals(hourly_rate, hours, results, production_cost, spend):
+    return KindTotals(
+        hours=hours,
+        media_spend=spend,
+        production_cost=production_cost,
+        hourly_rate=hourly_rate,
+        conversion_value=results["conversion_value"],
+        **{field: results[field] for field in RESULT_FIELDS},
+    )
+
+
+def split_for_tasks(business, tasks=None):
+    """Organic vs paid totals for a business, optionally limited to a queryset of its tasks.
+
+    Three aggregate queries (time, results, production cost) with conditional sums by kind.
+    """
+    # Both sides carry the business, so a mis-filed entry can never count for another tenant.
+    time_rows = TimeEntry.objects.for_business(business).filter(task__business=business)
+    result_rows = ResultEntry.objects.for_business(business).filter(task__business=business)
+    task_rows = Task.objects.for_business(business)
+    if tasks is not None:
+        time_rows = time_rows.filter(task__in=tasks)
+        result_rows = result_rows.filter(task__in=tasks)
+        task_rows = task_rows.filter(pk__in=tasks)
+
+    hours = time_rows.aggregate(
+        smo=_sum("hours", task__kind=Kind.SMO), smm=_sum("hours", task__kind=Kind.SMM)
+    )
+    result_sums = {}
+    for kind in Kind.values:
+        for field in RESULT_FIELDS + RESULT_MONEY:
+            result_sums[f"{kind}_{field}"] = _sum(field, task__kind=kind)
+    results = result_rows.aggregate(**result_sums)
+    production = task_rows.aggregate(
+        smo=_sum("production_cost", kind=Kind.SMO), smm=_sum("production_cost", kind=Kind.SMM)
+    )
+
+    def side(kind):
+        return _kind_totals(
+            business.hourly_rate,
+            hours[kind],
+            {field: results[f"{kind}_{field}"] for field in RESULT_FIELDS + RESULT_MONEY},
+            production[kind],
+            # Organic work has no media spend by definition, whatever was typed.
+            results[f"{kind}_spend"] if kind == Kind.SMM else ZERO,
+        )
+
+    return Split(smo=side(Kind.SMO), smm=side(Kind.SMM))
+
+
+def dashboard_summary(business):
+    """The first dashboard: organic vs paid over all time, plus what the business has set up."""
+    counts = Task.objects.for_business(business).aggregate(
+        smo=Count("pk", filter=Q(kind=Kind.SMO)),
+        smm=Count("pk", filter=Q(kind=Kind.SMM)),
+        platforms=Count("platform", distinct=True),
+    )
+    return {"split": split_for_tasks(business), "counts": counts}
+
+
+def task_totals(task):
+    """One task's totals, in two queries."""
+    hours = task.time_entries.aggregate(total=_sum("hours"))["total"]
+    results = task.results.aggregate(**{f: _sum(f) for f in RESULT_FIELDS + RESULT_MONEY})
+    return _kind_totals(
+        task.business.hourly_rate,
+        hours,
+        results,
+        task.production_cost or ZERO,
+        results["spend"] if task.kind == Kind.SMM else ZERO,
+    )
+
+
+def business_members(business):
+    return Membership.objects.filter(business=business).select_related("user")
+
+
+def pacing_for(budget_type, amount, start, end, spend, today):
+    """Budget, spend to date, expected spend to date, pacing, flag and projected spend."""
+    expected = kpis.expected_spend(budget_type, amount, start, end, today)
+    ratio = kpis.pacing(spend, expected)
+    total = None
+    if amount is not None and start and end:
+        total = amount * ((end - start).days + 1) if budget_type == "daily" else amount
+    return {
+        "budget": total,
+        "spend": spend,
+        "expected": expected,
+        "pacing": ratio,
+        "flag": kpis.pace_flag(ratio),
+        "projected": kpis.projected_spend(spend, start, end, today),
+    }
+
+
+def task_pacing(task, spend, today):
+    if task.kind != Kind.SMM:
+        return None
+    return pacing_for(
+        task.budget_type, task.budget_amount, task.flight_start, task.flight_end, spend, today
+    )
+
+
+def campaign_pacing(campaign, today):
+    """A campaign's paid budget against the media spend of its ads, to date (one query)."""
+    spend = ResultEntry.objects.filter(
+        task__campaign=campaign, task__kind=Kind.SMM, date__lte=today
+    ).aggregate(total=_sum("spend"))["total"]
+    return pacing_for(
+        "lifetime", campaign.budget, campaign.start_date, campaign.end_date, spend, today
+    )
+
+
+PACING_STATUSES = (SmmStatus.ACTIVE, SmmStatus.PAUSED)
+
+
+def off_pace_task_ids(business, today):
+    """Ids of running ad campaigns (active or paused, flight started) under or over pace.
+
+    Two queries: the candidates, then their spend to date grouped by task.
+    """
+    candidates = list(
+        Task.objects.for_business(business)
+        .filter(
+            kind=Kind.SMM,
+            status__in=PACING_STATUSES,
+            flight_start__lte=today,
+            flight_end__isnull=False,
+            budget_amount__isnull=False,
+        )
+        .values("pk", "budget_type", "budget_amount", "flight_start", "flight_end")
+    )
+    spend = dict(
+        ResultEntry.objects.filter(task__in=[c["pk"] for c in candidates], date__lte=today)
+        .values("task")
+        .annotate(total=Sum("spend"))
+        .values_list("task", "total")
+        .order_by()
+    )
+    return [
+        c["pk"]
+        for c in candidates
+        if pacing_for(
+            c["budget_type"],
+            c["budget_amount"],
+            c["flight_start"],
+            c["flight_end"],
+            spend.get(c["pk"]) or ZERO,
+            today,
+        )["flag"]
+        in ("under", "over")
+    ]

@@ -1,0 +1,172 @@
+"""Writes that touch several rows or models, each in one transaction."""
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from planner import rollups
+from planner.models import Business, Kind, Membership, Role, Task
+
+
+class EditConflict(Exception):
+    """Someone saved the row since this edit began; `current` is the row as saved now."""
+
+    def __init__(self, current):
+        super().__init__(f"{current} changed since it was opened")
+        self.current = current
+
+
+def claim_version(instance, seen_version):
+    """Bump the row's version if it is still `seen_version`, else raise EditConflict.
+
+    The version is checked in the UPDATE itself, so of two saves based on the same version
+    exactly one wins, on SQLite and PostgreSQL alike. Call inside the saving transaction.
+    """
+    if instance.pk is None or seen_version is None:
+        return
+    claimed = (
+        type(instance)
+        .objects.filter(pk=instance.pk, version=seen_version)
+        .update(version=F("version") + 1)
+    )
+    if not claimed:
+        raise EditConflict(type(instance).objects.get(pk=instance.pk))
+    instance.version = seen_version + 1
+
+
+@transaction.atomic
+def save_checked(instance, seen_version=None):
+    """Save a platform or campaign edit unless someone else saved it first."""
+    claim_version(instance, seen_version)
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def business_create(*, user, **fields):
+    """Create a business with its creator as owner."""
+    business = Business.objects.create(**fields)
+    Membership.objects.create(business=business, user=user, role=Role.OWNER)
+    return business
+
+
+def _owners_left_after(membership, new_role):
+    # Lock the owner rows so two owners cannot demote each other at the same moment.
+    owners = list(
+        Membership.objects.select_for_update()
+        .filter(business_id=membership.business_id, role=Role.OWNER)
+        .values_list("pk", flat=True)
+    )
+    if new_role == Role.OWNER:
+        return len(set(owners) | {membership.pk})
+    return len(set(owners) - {membership.pk})
+
+
+@transaction.atomic
+def member_change_role(membership, role):
+    if _owners_left_after(membership, role) == 0:
+        raise ValidationError("The last owner cannot be demoted: make someone else owner first.")
+    membership.role = role
+    membership.save(update_fields=["role"])
+
+
+@transaction.atomic
+def member_remove(membership):
+    if _owners_left_after(membership, None) == 0:
+        raise ValidationError("The last owner cannot be removed: make someone else owner first.")
+    membership.delete()
+
+
+def work_date(task, time_zone):
+    """The day a task's production cost and estimate count on (see Task.work_date)."""
+    tz = zoneinfo.ZoneInfo(time_zone)
+    if task.kind == Kind.SMO and task.scheduled_at:
+        return task.scheduled_at.astimezone(tz).date()
+    if task.kind == Kind.SMM and task.flight_start:
+        return task.flight_start
+    return (task.created_at or timezone.now()).astimezone(tz).date()
+
+
+@transaction.atomic
+def task_save(task, seen_version=None):
+    """Save a task (new or changed), re-sum the days it touches and move its tally.
+
+    With `seen_version`, refuse (EditConflict) if someone saved the task since.
+    """
+    rollups.lock(task.business_id)
+    claim_version(task, seen_version)
+    dates = set()
+    if task.pk:
+        before = Task.objects.get(pk=task.pk)
+        dates.add(before.work_date)
+        if (before.platform_id, before.campaign_id) != (task.platform_id, task.campaign_id):
+            dates |= rollups.entry_dates(task)  # its time and results move with it
+        rollups.tally(before, -1)
+    task.work_date = work_date(task, task.business.time_zone)
+    task.save()
+    rollups.tally(task, +1)
+    dates.add(task.work_date)
+    rollups.refresh(task.business_id, dates)
+    return task
+
+
+@transaction.atomic
+def task_delete(task):
+    rollups.lock(task.business_id)
+    dates = rollups.entry_dates(task) | {task.work_date}
+    rollups.tally(Task.objects.get(pk=task.pk), -1)
+    task.delete()
+    rollups.refresh(task.business_id, dates)
+
+
+@transaction.atomic
+def entry_save(entry):
+    """Save a time or result entry; the business comes from its task, never from input."""
+    before = None
+    if entry.pk:  # a changed entry (the admin allows it): its old day changes too
+        before = type(entry).objects.filter(pk=entry.pk).values("business_id", "date").first()
+    entry.business_id = entry.task.business_id
+    entry.save()
+    if before and before["business_id"] != entry.business_id:
+        rollups.refresh(before["business_id"], {before["date"]})
+    dates = {entry.date} | ({before["date"]} if before else set())
+    rollups.refresh(entry.business_id, dates)
+    return entry
+
+
+@transaction.atomic
+def entry_delete(entry):
+    entry.delete()
+    rollups.refresh(entry.business_id, {entry.date})
+
+
+@transaction.atomic
+def business_update(business):
+    """Save business settings; a new time zone moves posts' work dates, so re-sum everything."""
+    before = Business.objects.select_for_update().get(pk=business.pk)
+    business.save()
+    if before.time_zone != business.time_zone:
+        tasks = list(Task.objects.for_business(business))
+        for task in tasks:
+            task.work_date = work_date(task, business.time_zone)
+        Task.objects.bulk_update(tasks, ["work_date"], batch_size=2000)
+        rollups.refresh(business.pk)
+    return business
+
+
+@transaction.atomic
+def move_tasks_and_delete(obj, field, target):
+    """Delete a platform or campaign after moving its tasks to `target` (None: no campaign).
+
+    Tasks are never deleted with it; the moved tasks' versions change, so an edit opened
+    before the move cannot silently put them back.
+    """
+    business_id = obj.business_id
+    rollups.lock(business_id)
+    Task.objects.filter(**{field: obj}).update(**{field: target, "version": F("version") + 1})
+    obj.delete()
+    rollups.refresh(business_id)
+    rollups.refresh_tallies(business_id)

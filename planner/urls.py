@@ -1,0 +1,106 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from planner.models import Kind
+from planner.views import (
+    accounts,
+    businesses,
+    calendar,
+    campaigns,
+    dashboard,
+    health,
+    imports,
+    platforms,
+    tasks,
+)
+
+
+def task_urls(kind):
+    return [
+        path(f"{kind}/", tasks.task_list, {"kind": kind}, name=f"{kind}_list"),
+        path(f"{kind}/new/", tasks.task_create, {"kind": kind}, name=f"{kind}_create"),
+        path(f"{kind}/export.csv", tasks.task_export, {"kind": kind}, name=f"{kind}_export"),
+        path(f"{kind}/<int:pk>/", tasks.task_detail, {"kind": kind}, name=f"{kind}_detail"),
+        path(f"{kind}/<int:pk>/edit/", tasks.task_edit, {"kind": kind}, name=f"{kind}_edit"),
+        path(f"{kind}/<int:pk>/delete/", tasks.task_delete, {"kind": kind}, name=f"{kind}_delete"),
+    ]
+
+
+business_patterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("dashboard.csv", dashboard.dashboard_csv, name="dashboard_csv"),
+    path("calendar/", calendar.calendar, name="calendar"),
+    path("calendar/reschedule/<int:pk>/", calendar.reschedule, name="calendar_reschedule"),
+    path("calendar/feed-token/", calendar.feed_token, name="calendar_feed_token"),
+    path("settings/", businesses.business_edit, name="business_edit"),
+    path("delete/", businesses.business_delete, name="business_delete"),
+    path("export.json", businesses.business_export, name="business_export"),
+    path("members/", businesses.member_list, name="member_list"),
+    path("members/add/", businesses.member_add, name="member_add"),
+    path("members/<int:pk>/edit/", businesses.member_edit, name="member_edit"),
+    path("members/<int:pk>/remove/", businesses.member_remove, name="member_remove"),
+    path("platforms/", platforms.platform_list, name="platform_list"),
+    path("platforms/new/", platforms.platform_create, name="platform_create"),
+    path("platforms/<int:pk>/edit/", platforms.platform_edit, name="platform_edit"),
+    path("platforms/<int:pk>/delete/", platforms.platform_delete, name="platform_delete"),
+    path("campaigns/", campaigns.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaigns.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:pk>/delete/", campaigns.campaign_delete, name="campaign_delete"),
+    *task_urls(Kind.SMO),
+    *task_urls(Kind.SMM),
+    path("tasks/<int:pk>/image/", tasks.task_image, name="task_image"),
+    path("utm-preview/", tasks.utm_preview, name="utm_preview"),
+    path("tasks/<int:pk>/time/", tasks.time_entry_create, name="time_entry_create"),
+    path(
+        "tasks/<int:pk>/time/<int:entry_pk>/delete/",
+        tasks.time_entry_delete,
+        name="time_entry_delete",
+    ),
+    path("tasks/<int:pk>/results/", tasks.result_create, name="result_create"),
+    path(
+        "tasks/<int:pk>/results/<int:entry_pk>/delete/", tasks.result_delete, name="result_delete"
+    ),
+    path("smm/import/", imports.import_upload, name="import_upload"),
+    path("smm/import/<int:pk>/", imports.import_preview, name="import_preview"),
+    path("smm/import/<int:pk>/mapping/", imports.import_mapping, name="import_mapping"),
+    path("smm/import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("smm/import/<int:pk>/cancel/", imports.import_cancel, name="import_cancel"),
+]
+
+urlpatterns = [
+    path("", businesses.home, name="home"),
+    path("signup/", accounts.signup, name="signup"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("businesses/new/", businesses.business_create, name="business_create"),
+    path("businesses/import/", businesses.business_import, name="business_import"),
+    path("b/<int:business_id>/", include(business_patterns)),
+    path("calendar/<slug:token>.ics", calendar.ical_feed, name="ical_feed"),
+    path("healthz", health.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,181 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from planner import portability, services
+from planner.access import CURRENT_BUSINESS_KEY, get_for_business, member_required
+from planner.forms import BusinessForm, BusinessImportForm, MemberAddForm, MemberRoleForm
+from planner.models import Business, Membership, Role
+from planner.selectors import business_members
+
+
+@login_required
+def home(request):
+    """Land on the business used last, else the first one, else create one."""
+    businesses = Business.objects.for_user(request.user)
+    business = (
+        businesses.filter(pk=request.session.get(CURRENT_BUSINESS_KEY)).first()
+        or businesses.first()
+    )
+    if business is None:
+        return redirect("business_create")
+    return redirect("dashboard", business_id=business.pk)
+
+
+@login_required
+def business_create(request):
+    form = BusinessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        business = services.business_create(user=request.user, **form.cleaned_data)
+        messages.success(request, f"{business.name} is ready. Add its social platforms next.")
+        return redirect("platform_list", business_id=business.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "businesses/business_form.html", {"form": form}, status=status)
+
+
+@member_required(Role.OWNER)
+def business_edit(request):
+    # A copy: a refused POST must not show its unsaved values as the business's name.
+    form = BusinessForm(request.POST or None, instance=Business.objects.get(pk=request.business.pk))
+    if request.method == "POST" and form.is_valid():
+        services.business_update(form.save(commit=False))
+        messages.success(request, "Business settings saved.")
+        return redirect("dashboard", business_id=request.business.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "businesses/business_form.html", {"form": form}, status=status)
+
+
+@member_required(Role.OWNER)
+def business_delete(request):
+    business = request.business
+    if request.method == "POST":
+        name = business.name
+        business.delete()
+        request.session.pop(CURRENT_BUSINESS_KEY, None)
+        messages.success(request, f"{name} and all its data were deleted.")
+        return redirect("home")
+    return render(
+        request,
+        "confirm_delete.html",
+        {
+            "object": business,
+            "warning": "Every platform, campaign, task, time entry and result of this business "
+            "is deleted with it. This cannot be undone.",
+            "cancel_url": reverse("business_edit", args=[business.pk]),
+        },
+    )
+
+
+@member_required()
+def member_list(request):
+    return render(
+        request,
+        "businesses/member_list.html",
+        {
+            "members": business_members(request.business),
+            "add_form": MemberAddForm(business=request.business),
+        },
+    )
+
+
+@member_required(Role.OWNER)
+@require_POST
+def member_add(request):
+    form = MemberAddForm(request.POST, business=request.business)
+    if form.is_valid():
+        Membership.objects.create(
+            business=request.business,
+            user=form.cleaned_data["user"],
+            role=form.cleaned_data["role"],
+        )
+        messages.success(request, f"{form.cleaned_data['user'].username} was added.")
+        return redirect("member_list", business_id=request.business.pk)
+    return render(
+        request,
+        "businesses/member_list.html",
+        {"members": business_members(request.business), "add_form": form},
+        status=400,
+    )
+
+
+@member_required(Role.OWNER)
+def member_edit(request, pk):
+    membership = get_for_business(
+        Membership.objects.select_related("user"), request.business, pk=pk
+    )
+    form = MemberRoleForm(request.POST or None, instance=membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_change_role(membership, form.cleaned_data["role"])
+        except ValidationError as error:
+            form.add_error("role", error)
+        else:
+            messages.success(request, f"{membership.user.username} is now {membership.role}.")
+            return redirect("member_list", business_id=request.business.pk)
+    return render(
+        request,
+        "businesses/member_form.html",
+        {"form": form, "membership": membership},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@member_required(Role.OWNER)
+def member_remove(request, pk):
+    membership = get_for_business(
+        Membership.objects.select_related("user"), request.business, pk=pk
+    )
+    error = None
+    if request.method == "POST":
+        try:
+            services.member_remove(membership)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, f"{membership.user.username} was removed.")
+            return redirect("member_list", business_id=request.business.pk)
+    return render(
+        request,
+        "confirm_delete.html",
+        {
+            "object": membership.user.username,
+            "action": "Remove",
+            "error": error,
+            "warning": "They lose access to this business. Their logged time stays.",
+            "cancel_url": reverse("member_list", args=[request.business.pk]),
+        },
+        status=400 if error else 200,
+    )
+
+
+@member_required(Role.OWNER)
+def business_export(request):
+    """The whole business as one JSON file (owners only: it includes every member)."""
+    data = portability.export_business(request.business)
+    day = timezone.localdate().isoformat()
+    response = JsonResponse(data, json_dumps_params={"indent": 1, "ensure_ascii": False})
+    response["Content-Disposition"] = (
+        f'attachment; filename="business-{request.business.pk}-{day}.json"'
+    )
+    return response
+
+
+@login_required
+def business_import(request):
+    """Create a new business from an export; the person importing becomes its owner."""
+    form = BusinessImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            business = portability.import_business(form.cleaned_data["data"], request.user)
+        except portability.ImportError_ as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(request, f"{business.name} was imported.")
+            return redirect("dashboard", business_id=business.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "businesses/business_import.html", {"form": form}, status=status)

@@ -1,0 +1,242 @@
+"""The content calendar: month and week views of posts and ad flights, moving a post from there,
+and the iCalendar feed that calendar apps read from a secret URL without logging in."""
+
+import zoneinfo
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.forms.models import model_to_dict
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
+
+from planner import calendar_feed, services
+from planner.access import get_for_business, member_required
+from planner.calendar_feed import MONTH, VIEWS, WEEK
+from planner.forms import DateInput, SmoTaskForm
+from planner.models import (
+    Business,
+    Campaign,
+    Kind,
+    Platform,
+    PlatformKind,
+    Role,
+    SmmStatus,
+    SmoStatus,
+    Task,
+    new_feed_token,
+)
+
+KIND_CHOICES = [
+    ("", "Posts and ads"),
+    (Kind.SMO, "SMO posts (organic)"),
+    (Kind.SMM, "SMM ads (paid)"),
+]
+# One list for both kinds: "draft" and "archived" exist in both and mean the same.
+STATUS_CHOICES = [
+    ("", "Any status"),
+    (SmoStatus.IDEA, "Idea (SMO)"),
+    (SmoStatus.DRAFT, "Draft"),
+    (SmoStatus.SCHEDULED, "Scheduled (SMO)"),
+    (SmoStatus.PUBLISHED, "Published (SMO)"),
+    (SmmStatus.ACTIVE, "Active (SMM)"),
+    (SmmStatus.PAUSED, "Paused (SMM)"),
+    (SmmStatus.COMPLETED, "Completed (SMM)"),
+    (SmoStatus.ARCHIVED, "Archived"),
+]
+FILTERS = ("platform", "campaign", "kind", "status")
+# A busy day or week of the month view shows this many, then links to the week for the rest.
+MONTH_POSTS_SHOWN = 4  # posts a day
+MONTH_ADS_SHOWN = 3  # ads a day, as listed on phones
+MONTH_BARS_SHOWN = 6  # ad bars a week
+
+
+class CalendarForm(forms.Form):
+    """What the calendar shows, from the query string; only the business's rows are choices."""
+
+    date = forms.DateField(label="Go to date", required=False, widget=DateInput())
+    platform = forms.ModelChoiceField(
+        queryset=Platform.objects.none(), required=False, empty_label="All platforms"
+    )
+    campaign = forms.ModelChoiceField(
+        queryset=Campaign.objects.none(), required=False, empty_label="All campaigns"
+    )
+    kind = forms.ChoiceField(choices=KIND_CHOICES, required=False)
+    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
+
+    def __init__(self, *args, business, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["platform"].queryset = Platform.objects.for_business(business)
+        self.fields["campaign"].queryset = Campaign.objects.for_business(business)
+
+    def clean_date(self):
+        date = self.cleaned_data.get("date")
+        if date and not calendar_feed.MIN_YEAR <= date.year <= calendar_feed.MAX_YEAR:
+            raise forms.ValidationError(
+                f"Choose a date between {calendar_feed.MIN_YEAR} and {calendar_feed.MAX_YEAR}."
+            )
+        return date
+
+    def choice(self, name):
+        """A field's value if valid, else nothing: an invalid filter filters nothing out."""
+        return self.cleaned_data.get(name) if name not in self.errors else None
+
+
+def _calendar_url(request, view, date, filters):
+    query = {"view": view, "date": date.isoformat(), **filters}
+    return reverse("calendar", args=[request.business.pk]) + "?" + urlencode(query)
+
+
+@member_required()
+def calendar(request):
+    form = CalendarForm(request.GET, business=request.business)
+    form.is_valid()
+    today = timezone.localdate()  # the business's time zone is active (member_required)
+    view = request.GET.get("view") if request.GET.get("view") in VIEWS else MONTH
+    span = calendar_feed.span_for(view, form.choice("date") or today)
+    chosen = {name: form.choice(name) for name in FILTERS}
+    filters = {  # what the links keep: only valid values, as ids
+        name: getattr(value, "pk", value) for name, value in chosen.items() if value
+    }
+    tz = timezone.get_current_timezone()
+    tasks = calendar_feed.calendar_tasks(
+        request.business,
+        span.start,
+        span.end,
+        tz,
+        platform=chosen["platform"],
+        campaign=chosen["campaign"],
+        kind=chosen["kind"] or "",
+        status=chosen["status"] or "",
+    ).defer("post_text", "ad_text")  # long, and not shown
+    weeks = calendar_feed.lay_out(span, tasks, tz, today)
+    for week in weeks:
+        if view == MONTH:
+            week.more_bars = max(0, len(week.bars) - MONTH_BARS_SHOWN)
+            week.bars = week.bars[:MONTH_BARS_SHOWN]
+        for day in week.days:
+            day.week_url = _calendar_url(request, WEEK, day.date, filters)
+            if view == MONTH:
+                day.more = max(0, len(day.posts) - MONTH_POSTS_SHOWN)
+                day.more_ads = max(0, len(day.ads) - MONTH_ADS_SHOWN)
+
+    def link(view, date):
+        return _calendar_url(request, view, date, filters)
+
+    unit = "month" if view == MONTH else "week"
+    context = {
+        "form": form,
+        "span": span,
+        "weeks": weeks,
+        "view": view,
+        "today": today,
+        "filtered": bool(filters),
+        "links": {
+            "previous": (link(view, span.previous), f"Previous {unit}"),
+            "today": (link(view, today), "Today"),
+            "next": (link(view, span.next), f"Next {unit}"),
+            "month": link(MONTH, span.anchor),
+            "week": link(WEEK, span.anchor),
+            "clear": link(view, span.anchor),
+        },
+        "month_posts_shown": MONTH_POSTS_SHOWN,
+        "month_ads_shown": MONTH_ADS_SHOWN,
+        "platform_kinds": PlatformKind.choices,
+        "here": link(view, span.anchor),  # where moving a post comes back to
+        "feed_url": request.build_absolute_uri(
+            reverse("ical_feed", args=[request.business.ical_token])
+        ),
+    }
+    return render(request, "calendar/calendar.html", context, status=400 if form.errors else 200)
+
+
+def _back(request):
+    """Where the user came from on the calendar (a local URL only), else the calendar."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("calendar", request.business.pk)
+
+
+def _errors(form):
+    lines = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        prefix = f"{field.label or name.replace('_', ' ').capitalize()}: " if field else ""
+        lines.extend(prefix + error for error in errors)
+    return " ".join(lines)
+
+
+@member_required(Role.EDITOR)
+@require_POST
+def reschedule(request, pk):
+    """Move a post to another time through the post form itself, so every rule of the form
+    (a scheduled post needs a time, the platform's text limits…) applies to a move too."""
+    task = get_for_business(
+        Task.objects.smo().select_related("business", "platform"), request.business, pk=pk
+    )
+    seen_version = task.version
+    data = model_to_dict(task, fields=[f for f in SmoTaskForm._meta.fields if f != "image"])
+    data["scheduled_at"] = request.POST.get("scheduled_at", "").strip()
+    form = SmoTaskForm(data, instance=task, business=request.business)
+    if not form.is_valid():
+        messages.error(request, f"“{task.title}” was not moved: {_errors(form)}")
+        return _back(request)
+    try:
+        task = services.task_save(form.save(commit=False), seen_version)
+    except services.EditConflict:
+        messages.error(
+            request, f"“{task.title}” was changed by someone else just now; nothing was moved."
+        )
+        return _back(request)
+    if task.scheduled_at:
+        when = timezone.localtime(task.scheduled_at)
+        messages.success(request, f"“{task.title}” moved to {when:%a %d %b %Y, %H:%M}.")
+    else:
+        messages.success(request, f"“{task.title}” has no publish time now: it left the calendar.")
+    return _back(request)
+
+
+@member_required(Role.OWNER)
+@require_POST
+def feed_token(request):
+    """A new secret for the feed's URL: the old URL stops working at once."""
+    business = request.business
+    business.ical_token = new_feed_token()
+    business.save(update_fields=["ical_token"])
+    messages.success(
+        request,
+        "The calendar feed has a new address; the old one no longer works. "
+        "Subscribe again with the new one.",
+    )
+    return _back(request)
+
+
+@require_safe
+def ical_feed(request, token):
+    """The business's posts and ad flights for calendar apps (no login: the token is the key)."""
+    business = get_object_or_404(Business, ical_token=token)
+    tz = zoneinfo.ZoneInfo(business.time_zone)
+    now = timezone.now()
+    start, end = calendar_feed.feed_window(now.astimezone(tz).date())
+    tasks = calendar_feed.calendar_tasks(business, start, end, tz).exclude(
+        status=SmoStatus.ARCHIVED  # the same word for both kinds
+    )
+
+    def task_url(task):
+        return request.build_absolute_uri(
+            reverse(f"{task.kind}_detail", args=[business.pk, task.pk])
+        )
+
+    body = calendar_feed.ical_feed(business, tasks.iterator(), task_url=task_url, now=now)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="content-calendar.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,131 @@
+import csv
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from planner.access import member_required
+from planner.dashboard import Filters, dashboard_summary
+from planner.exports import safe_cell
+from planner.forms import DashboardFilterForm
+from planner.kpis import money
+
+
+def _dashboard(request):
+    form = DashboardFilterForm(request.GET or None, business=request.business)
+    today = timezone.localdate()  # the business's time zone is active (member_required)
+    valid = form.is_valid() if form.is_bound else True
+    data = form.cleaned_data if form.is_bound and valid else {}
+    filters = Filters(
+        business=request.business,
+        period=form.chosen_period(today),
+        campaign=data.get("campaign"),
+        platform=data.get("platform"),
+    )
+    return form, dashboard_summary(filters, today=today)
+
+
+def _pipeline(request, board):
+    """Counts by status, each linking to the task list filtered the same way."""
+    filters = {}
+    if board.filters.campaign:
+        filters["campaign"] = board.filters.campaign.pk
+    if board.filters.platform:
+        filters["platform"] = board.filters.platform.pk
+    rows = []
+    for kind, statuses in board.pipeline.items():
+        base = reverse(f"{kind}_list", args=[request.business.pk])
+        rows.append(
+            (
+                kind,
+                [
+                    (value, label, count, f"{base}?{urlencode({**filters, 'status': value})}")
+                    for value, label, count in statuses
+                ],
+            )
+        )
+    return rows
+
+
+@member_required()
+def dashboard(request):
+    form, board = _dashboard(request)
+    series = board.series
+    series_rows = zip(
+        series["labels"],
+        series["hours"]["smo"],
+        series["hours"]["smm"],
+        series["cost"]["smo"],
+        series["cost"]["smm"],
+        strict=True,
+    )
+    context = {
+        "form": form,
+        "board": board,
+        "split": board.split,
+        "charts": board.chart_data(),
+        "series_rows": list(series_rows),
+        "pipeline": _pipeline(request, board),
+        "query": request.GET.urlencode(),
+    }
+    return render(
+        request, "dashboard.html", context, status=400 if form.is_bound and form.errors else 200
+    )
+
+
+CSV_COLUMNS = (
+    ("hours", "hours"),
+    ("labour_cost", "labour cost"),
+    ("media_spend", "media spend"),
+    ("production_cost", "production cost"),
+    ("total_cost", "total cost"),
+    ("impressions", "impressions"),
+    ("reach", "reach"),
+    ("engagements", "engagements"),
+    ("clicks", "clicks"),
+    ("conversions", "conversions"),
+    ("conversion_value", "conversion value"),
+    ("effective_cpc", "effective CPC"),
+)
+
+
+@member_required()
+def dashboard_csv(request):
+    """The dashboard's numbers as CSV: one row per platform × kind, then a total row."""
+    _form, board = _dashboard(request)
+    period = board.filters.period
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="dashboard-{period.start:%Y-%m-%d}-{period.end:%Y-%m-%d}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(
+        ["period start", "period end", "platform", "kind", "currency"]
+        + [title for _name, title in CSV_COLUMNS]
+    )
+    currency = request.business.currency
+
+    def line(platform, kind, totals):
+        # `totals` is a KindTotals, or the Split for the total row (the sum of both kinds).
+        values = []
+        for name, _title in CSV_COLUMNS:
+            value = getattr(totals, name)
+            if isinstance(value, Decimal):
+                value = money(value)  # plain decimals with two places, in the currency
+            values.append("" if value is None else value)
+        return [
+            period.start.isoformat(),
+            period.end.isoformat(),
+            safe_cell(platform),
+            kind,
+            currency,
+            *values,
+        ]
+
+    for row in board.platform_rows:
+        writer.writerow(line(row.label, row.kind, row.totals))
+    writer.writerow(line("all platforms", "total", board.split))
+    return response

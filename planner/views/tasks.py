@@ -1,0 +1,249 @@
+"""SMO posts and SMM ad campaigns share these views; `kind` comes from the URL."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from planner import exports, services, utm
+from planner.access import get_for_business, member_required
+from planner.forms import TASK_FORMS, ResultEntryForm, TaskFilterForm, TimeEntryForm
+from planner.models import Campaign, Kind, Platform, ResultEntry, Role, Task, TimeEntry
+from planner.selectors import task_pacing, task_totals
+from planner.views.common import PAGE_SIZE, business_url, delete_page, form_page
+
+LABELS = {Kind.SMO: "SMO post", Kind.SMM: "SMM ad campaign"}
+
+
+def _task(request, pk, kind=None):
+    tasks = Task.objects.select_related("platform", "campaign", "assignee", "business")
+    if kind:
+        tasks = tasks.filter(kind=kind)
+    return get_for_business(tasks, request.business, pk=pk)
+
+
+def _filtered_tasks(request, kind):
+    filters = TaskFilterForm(request.GET or None, business=request.business, kind=kind)
+    tasks = filters.apply(
+        Task.objects.for_business(request.business)
+        .filter(kind=kind)
+        .select_related("platform", "campaign", "assignee", "business"),
+        today=timezone.localdate(),
+    )
+    return filters, tasks
+
+
+@member_required()
+def task_list(request, kind):
+    filters, tasks = _filtered_tasks(request, kind)
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "tasks/task_list.html",
+        {
+            "kind": kind,
+            "label": LABELS[kind],
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@member_required()
+def task_export(request, kind):
+    """Exactly what the list shows with the same filters (all pages), as CSV."""
+    _filters, tasks = _filtered_tasks(request, kind)
+    response = StreamingHttpResponse(
+        exports.task_rows(kind, tasks), content_type="text/csv; charset=utf-8"
+    )
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{kind}-tasks-{day}.csv"'
+    return response
+
+
+@member_required(Role.EDITOR)
+def utm_preview(request):
+    """The tagged URL for what the task form holds now (htmx swaps it in as people type)."""
+    data = request.GET
+    kind = data.get("kind") if data.get("kind") in (Kind.SMO, Kind.SMM) else Kind.SMO
+    platform = _own(Platform, request, data.get("platform"))
+    campaign = _own(Campaign, request, data.get("campaign"))
+    link = data.get("backlink_url" if kind == Kind.SMO else "destination_url", "").strip()
+    tags = utm.planner_values(
+        kind=kind,
+        platform_kind=platform.kind if platform else "",
+        campaign_slug=campaign.slug if campaign else "",
+        title=data.get("title", ""),
+        task_id=None,  # the title gives utm_content; an id only for untitled tasks
+        overrides={key: data.get(key, "") for key in utm.PLANNER_KEYS},
+    )
+    try:
+        tagged = utm.tag_url(link, tags) if link.startswith(("http://", "https://")) else ""
+    except ValueError:  # half-typed, e.g. "https://[": nothing to show yet
+        tagged = ""
+    off_site = bool(tagged) and utm.host_of(link) != utm.host_of(request.business.website_url)
+    return render(
+        request,
+        "tasks/_utm_preview.html",
+        {
+            "tagged_url": tagged,
+            "link": link,
+            "off_site": off_site,
+            "instagram": kind == Kind.SMO and platform is not None and platform.kind == "instagram",
+            "needs_platform": platform is None,
+        },
+    )
+
+
+def _own(model, request, pk):
+    """One of the business's rows by id, or None (for previews; never another tenant's)."""
+    pk = str(pk or "")
+    if not (pk.isascii() and pk.isdigit()):  # "²".isdigit() is true, and not an id
+        return None
+    return model.objects.for_business(request.business).filter(pk=pk).first()
+
+
+@member_required(Role.EDITOR)
+def task_create(request, kind):
+    # Pre-filled from links such as the campaign page's or the calendar's empty days.
+    initial = {
+        key: request.GET[key] for key in ("campaign", "scheduled_at") if request.GET.get(key)
+    }
+    form = TASK_FORMS[kind](
+        request.POST or None, request.FILES or None, business=request.business, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        task = services.task_save(form.save(commit=False))
+        messages.success(request, f"{LABELS[kind]} created.")
+        return redirect(business_url(request, f"{kind}_detail", task.pk))
+    return render(
+        request,
+        "tasks/task_form.html",
+        {"form": form, "kind": kind, "title": f"New {LABELS[kind]}"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@member_required()
+def task_detail(request, kind, pk):
+    return _render_detail(request, _task(request, pk, kind))
+
+
+def _render_detail(request, task, status=200, **forms):
+    """The task page; after a bad time or result entry, with that form's errors at its fields."""
+    can_edit = request.membership.can_edit
+    context = {
+        "task": task,
+        "kind": task.kind,
+        "label": LABELS[task.kind],
+        "totals": (totals := task_totals(task)),
+        "pacing": task_pacing(task, totals.media_spend, timezone.localdate()),
+        "time_entries": task.time_entries.select_related("user")[:50],
+        "results": task.results.all()[:100],
+        # Distinct ids: both forms have a "date" field, and each label must find its own.
+        "time_form": TimeEntryForm(business=request.business, auto_id="time_%s")
+        if can_edit
+        else None,
+        "result_form": ResultEntryForm(task=task, auto_id="result_%s") if can_edit else None,
+        **forms,
+    }
+    return render(request, "tasks/task_detail.html", context, status=status)
+
+
+@member_required(Role.EDITOR)
+def task_edit(request, kind, pk):
+    task = _task(request, pk, kind)
+    form = TASK_FORMS[kind](
+        request.POST or None, request.FILES or None, instance=task, business=request.business
+    )
+    return form_page(
+        request,
+        form,
+        template="tasks/task_form.html",
+        title=f"Edit {task.title}",
+        success_url=business_url(request, f"{kind}_detail", task.pk),
+        message=f"{LABELS[kind]} saved.",
+        save=services.task_save,
+        kind=kind,
+    )
+
+
+@member_required(Role.EDITOR)
+def task_delete(request, kind, pk):
+    task = _task(request, pk, kind)
+    return delete_page(
+        request,
+        task,
+        success_url=business_url(request, f"{kind}_list"),
+        cancel_url=business_url(request, f"{kind}_detail", task.pk),
+        warning="Its time entries and results are deleted with it.",
+        delete=services.task_delete,
+    )
+
+
+@member_required()
+def task_image(request, pk):
+    """Post images are business data, so they are served only to the business's members."""
+    task = _task(request, pk)
+    if not task.image:
+        raise Http404("No image.")
+    content_type = mimetypes.guess_type(task.image.name)[0] or "application/octet-stream"
+    return FileResponse(task.image.open("rb"), content_type=content_type)
+
+
+@member_required(Role.EDITOR)
+@require_POST
+def time_entry_create(request, pk):
+    task = _task(request, pk)
+    form = TimeEntryForm(request.POST, business=request.business, auto_id="time_%s")
+    if not form.is_valid():
+        return _render_detail(request, task, status=400, time_form=form)
+    form.instance.task = task
+    services.entry_save(form.save(commit=False))
+    messages.success(request, "Time logged.")
+    return redirect(business_url(request, f"{task.kind}_detail", task.pk) + "#time")
+
+
+@member_required(Role.EDITOR)
+@require_POST
+def time_entry_delete(request, pk, entry_pk):
+    task = _task(request, pk)
+    entry = get_for_business(TimeEntry.objects.filter(task=task), request.business, pk=entry_pk)
+    services.entry_delete(entry)
+    messages.success(request, "Time entry deleted.")
+    return redirect(business_url(request, f"{task.kind}_detail", task.pk) + "#time")
+
+
+@member_required(Role.EDITOR)
+@require_POST
+def result_create(request, pk):
+    task = _task(request, pk)
+    form = ResultEntryForm(request.POST, task=task, auto_id="result_%s")
+    if form.is_valid():
+        form.instance.task = task
+        try:
+            services.entry_save(form.save(commit=False))
+        except IntegrityError:  # the same day was recorded a moment ago, by someone else
+            form.add_error("date", ResultEntryForm.DUPLICATE_DAY)
+    if not form.is_valid():
+        return _render_detail(request, task, status=400, result_form=form)
+    messages.success(request, "Results recorded.")
+    return redirect(business_url(request, f"{task.kind}_detail", task.pk) + "#results")
+
+
+@member_required(Role.EDITOR)
+@require_POST
+def result_delete(request, pk, entry_pk):
+    task = _task(request, pk)
+    entry = get_for_business(ResultEntry.objects.filter(task=task), request.business, pk=entry_pk)
+    services.entry_delete(entry)
+    messages.success(request, "Results deleted.")
+    return redirect(business_url(request, f"{task.kind}_detail", task.pk) + "#results")
