@@ -1,0 +1,379 @@
+"""Every URL of a business, walked as owner, editor, viewer, outsider and anonymous.
+
+The URL patterns are found automatically: a URL this test does not know how to call fails
+`test_every_business_url_is_covered` until it is taught here.
+"""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from planner import imports
+from planner.models import Role
+from planner.views.imports import MappingForm
+from tests.factories import MembershipFactory, ResultEntryFactory, TimeEntryFactory, UserFactory
+
+READ = "read"  # viewers may GET
+EDIT = "edit"  # editors and owners
+OWN = "own"  # owners only
+
+TINY_PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def business_url_names():
+    """Names of all URL patterns under /b/<business_id>/."""
+    names = set()
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and "business_id" in str(entry.pattern):
+            names |= {p.name for p in entry.url_patterns if isinstance(p, URLPattern)}
+    return names
+
+
+@pytest.fixture
+def world(business, owner, editor, viewer, outsider, platform, campaign, smo_task, smm_task):
+    """Real rows for every id a business URL can take."""
+    smo_task.image = SimpleUploadedFile("p.png", TINY_PNG, content_type="image/png")
+    smo_task.image_alt = "a dot"
+    smo_task.save()
+    spare = MembershipFactory(business=business, role=Role.EDITOR, user=UserFactory())
+
+    def upload(campaign_name):
+        report = f"date,campaign,spend\n2026-11-15,{campaign_name},12.50\n".encode()
+        return imports.store_upload(business, owner, "r.csv", report)
+
+    return {
+        "business": business,
+        "users": {"owner": owner, "editor": editor, "viewer": viewer, "outsider": outsider},
+        "platform": platform,
+        "campaign": campaign,
+        "smo": smo_task,
+        "smm": smm_task,
+        "member": spare,
+        "time": TimeEntryFactory(task=smo_task, user=owner),
+        "result": ResultEntryFactory(task=smm_task, date=datetime.date(2026, 11, 2)),
+        "report": upload(smm_task.title),
+        "unmapped_report": upload("Unmatched name"),
+    }
+
+
+def _cases(w):
+    """name -> (access, url args after the business id, valid POST data or None if GET-only)."""
+    b = w["business"]
+    platform, campaign, smo, smm = w["platform"], w["campaign"], w["smo"], w["smm"]
+    owner = w["users"]["owner"]
+    day = "2026-11-15"
+    smo_post = {
+        "platform": platform.pk,
+        "title": "Changed post",
+        "post_text": "Changed",
+        "status": "draft",
+        "estimated_hours": "1",
+        "hashtags": "",
+        "image_alt": "a dot",
+    }
+    smm_post = {
+        "platform": platform.pk,
+        "title": "Changed ad",
+        "objective": "traffic",
+        "bid_model": "cpc",
+        "budget_type": "daily",
+        "budget_amount": "10",
+        "status": "draft",
+        "estimated_hours": "1",
+    }
+    campaign_post = {
+        "name": "Changed",
+        "start_date": "2026-01-01",
+        "end_date": "2026-02-01",
+        "budget": "5",
+    }
+    return {
+        "dashboard": (READ, [], None),
+        "dashboard_csv": (READ, [], None),
+        "calendar": (READ, [], None),
+        "calendar_reschedule": (EDIT, [smo.pk], {"scheduled_at": "2026-11-20T10:00"}),
+        "calendar_feed_token": (OWN, [], {}),
+        "business_edit": (
+            OWN,
+            [],
+            {
+                "name": "Renamed",
+                "website_url": "https://renamed.example",
+                "currency": "EUR",
+                "time_zone": "UTC",
+                "hourly_rate": "1",
+            },
+        ),
+        "business_delete": (OWN, [], {}),
+        "business_export": (OWN, [], None),
+        "member_list": (READ, [], None),
+        "member_add": (OWN, [], {"user": UserFactory().username, "role": "viewer"}),
+        "member_edit": (OWN, [w["member"].pk], {"role": "viewer"}),
+        "member_remove": (OWN, [w["member"].pk], {}),
+        "platform_list": (READ, [], None),
+        "platform_create": (EDIT, [], {"kind": "x", "handle": "newhandle"}),
+        "platform_edit": (EDIT, [platform.pk], {"kind": "facebook", "handle": "renamed"}),
+        "platform_delete": (EDIT, [platform.pk], {}),
+        "campaign_list": (READ, [], None),
+        "campaign_create": (EDIT, [], campaign_post),
+        "campaign_detail": (READ, [campaign.pk], None),
+        "campaign_edit": (EDIT, [campaign.pk], campaign_post),
+        "campaign_delete": (EDIT, [campaign.pk], {}),
+        "smo_list": (READ, [], None),
+        "smo_export": (READ, [], None),
+        "smm_export": (READ, [], None),
+        "utm_preview": (EDIT, [], None),
+        "smo_create": (EDIT, [], smo_post),
+        "smo_detail": (READ, [smo.pk], None),
+        "smo_edit": (EDIT, [smo.pk], smo_post),
+        "smo_delete": (EDIT, [smo.pk], {}),
+        "smm_list": (READ, [], None),
+        "smm_create": (EDIT, [], smm_post),
+        "smm_detail": (READ, [smm.pk], None),
+        "smm_edit": (EDIT, [smm.pk], smm_post),
+        "smm_delete": (EDIT, [smm.pk], {}),
+        "task_image": (READ, [smo.pk], None),
+        "time_entry_create": (
+            EDIT,
+            [smo.pk],
+            {"date": day, "hours": "1.5", "user": owner.pk},
+        ),
+        "time_entry_delete": (EDIT, [smo.pk, w["time"].pk], {}),
+        "result_create": (EDIT, [smm.pk], {"date": day, "clicks": "3", "impressions": "9"}),
+        "result_delete": (EDIT, [smm.pk, w["result"].pk], {}),
+        "import_upload": (
+            EDIT,
+            [],
+            {
+                "file": SimpleUploadedFile(
+                    "r.csv", f"date,campaign,spend\n2026-11-15,{smm.title},12.50\n".encode()
+                )
+            },
+        ),
+        "import_mapping": (
+            EDIT,
+            [w["unmapped_report"].pk],
+            {MappingForm.field_name("Unmatched name"): str(smm.pk)},
+        ),
+        "import_preview": (EDIT, [w["report"].pk], None),
+        "import_confirm": (EDIT, [w["report"].pk], {}),
+        "import_cancel": (EDIT, [w["report"].pk], {}),
+    } | {"_business": b}
+
+
+def snapshot():
+    """Every planner row, to prove a refused request changed nothing."""
+    return {
+        model.__name__: list(model.objects.order_by("pk").values())
+        for model in apps.get_app_config("planner").get_models()
+    }
+
+
+def url_for(w, name, args):
+    return reverse(name, args=[w["business"].pk, *args])
+
+
+def test_every_business_url_is_covered(world):
+    known = set(_cases(world)) - {"_business"}
+    assert business_url_names() == known, "teach tests/test_access.py the new URL"
+
+
+NAMES = sorted(
+    [
+        "dashboard",
+        "dashboard_csv",
+        "calendar",
+        "calendar_reschedule",
+        "calendar_feed_token",
+        "business_edit",
+        "business_delete",
+        "business_export",
+        "member_list",
+        "member_add",
+        "member_edit",
+        "member_remove",
+        "platform_list",
+        "platform_create",
+        "platform_edit",
+        "platform_delete",
+        "campaign_list",
+        "campaign_create",
+        "campaign_detail",
+        "campaign_edit",
+        "campaign_delete",
+        "smo_list",
+        "smo_export",
+        "smm_export",
+        "utm_preview",
+        "smo_create",
+        "smo_detail",
+        "smo_edit",
+        "smo_delete",
+        "smm_list",
+        "smm_create",
+        "smm_detail",
+        "smm_edit",
+        "smm_delete",
+        "task_image",
+        "time_entry_create",
+        "time_entry_delete",
+        "result_create",
+        "result_delete",
+        "import_upload",
+        "import_mapping",
+        "import_preview",
+        "import_confirm",
+        "import_cancel",
+    ]
+)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_anonymous_is_sent_to_login(client, world, name):
+    _access, args, data = _cases(world)[name]
+    url = url_for(world, name, args)
+    before = snapshot()
+    for response in (client.get(url), client.post(url, data or {})):
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_outsider_gets_404_and_changes_nothing(client_for, world, name):
+    _access, args, data = _cases(world)[name]
+    url = url_for(world, name, args)
+    client = client_for(world["users"]["outsider"])
+    before = snapshot()
+    assert client.get(url).status_code == 404
+    assert client.post(url, data or {}).status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_viewer_reads_but_cannot_write(client_for, world, name):
+    access, args, data = _cases(world)[name]
+    url = url_for(world, name, args)
+    client = client_for(world["users"]["viewer"])
+    before = snapshot()
+    if access == READ:
+        assert client.get(url).status_code == 200
+    else:
+        assert client.get(url).status_code == 403
+        assert client.post(url, data or {}).status_code == 403
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("role", ["editor", "owner"])
+@pytest.mark.parametrize("name", NAMES)
+def test_members_with_the_role_can(client_for, world, name, role):
+    access, args, data = _cases(world)[name]
+    url = url_for(world, name, args)
+    client = client_for(world["users"][role])
+    allowed = access != OWN or role == "owner"
+    get_status = client.get(url).status_code
+    if not allowed:
+        assert get_status == 403
+        before = snapshot()
+        assert client.post(url, data or {}).status_code == 403
+        assert snapshot() == before
+        return
+    # POST-only endpoints answer GET with 405; everything else shows a page.
+    assert get_status in (200, 405)
+    if data is None:
+        return
+    before = snapshot()
+    response = client.post(url, data)
+    if name in ("platform_delete", "campaign_delete"):
+        # Their tasks would be lost: refused until the tasks are moved or deleted.
+        assert response.status_code == 409
+        assert snapshot() == before
+        return
+    assert response.status_code == 302
+    assert snapshot() != before
+
+
+@pytest.mark.parametrize(
+    "name, kwargs_key",
+    [("smo_detail", "smm"), ("smm_detail", "smo"), ("smo_edit", "smm"), ("smm_delete", "smo")],
+)
+def test_task_of_the_other_kind_is_404(client_for, world, name, kwargs_key):
+    url = url_for(world, name, [world[kwargs_key].pk])
+    assert client_for(world["users"]["owner"]).get(url).status_code == 404
+
+
+def test_business_switcher_lists_only_own_businesses(client_for, world, other_business):
+    response = client_for(world["users"]["owner"]).get(url_for(world, "dashboard", []))
+    content = response.content.decode()
+    assert world["business"].name in content
+    assert other_business.name not in content
+
+
+# Top-level URLs (outside /b/<id>/ and the staff-only admin): who may open them.
+PUBLIC = "public"  # anyone
+LOGIN = "login"  # signed-in users; anonymous visitors are sent to the login page
+TOP_LEVEL = {
+    "home": LOGIN,
+    "signup": PUBLIC,
+    "login": PUBLIC,
+    "logout": "post",  # POST only, for anyone (signing out twice is harmless)
+    "password_change": LOGIN,
+    "password_change_done": LOGIN,
+    "password_reset": PUBLIC,
+    "password_reset_done": PUBLIC,
+    "password_reset_confirm": PUBLIC,
+    "password_reset_complete": PUBLIC,
+    "business_create": LOGIN,
+    "business_import": LOGIN,
+    "ical_feed": PUBLIC,  # the secret token in its URL is the key
+    "healthz": PUBLIC,
+}
+
+
+def top_level_names():
+    return {
+        entry.name
+        for entry in get_resolver().url_patterns
+        if isinstance(entry, URLPattern) and entry.name
+    }
+
+
+def test_every_top_level_url_is_covered():
+    assert top_level_names() == set(TOP_LEVEL), "teach tests/test_access.py the new URL"
+
+
+def _top_level_url(name, business):
+    args = {
+        "password_reset_confirm": ["MQ", "bad-token"],
+        "ical_feed": [business.ical_token],
+    }.get(name, [])
+    return reverse(name, args=args)
+
+
+@pytest.mark.parametrize("name", sorted(TOP_LEVEL))
+def test_top_level_urls(client, business, owner, name):
+    url = _top_level_url(name, business)
+    anonymous = client.get(url)
+    if TOP_LEVEL[name] == "post":
+        assert anonymous.status_code == 405
+        assert client.post(url).status_code == 302
+    elif TOP_LEVEL[name] == LOGIN:
+        assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("login"))
+        client.force_login(owner)
+        signed_in = client.get(url)
+        # logout is POST-only; home redirects to the business.
+        assert signed_in.status_code in (200, 302, 405)
+        assert not (signed_in.status_code == 302 and signed_in.url.startswith(reverse("login")))
+    else:
+        assert anonymous.status_code == 200
+
+
+def test_feed_with_a_wrong_token_is_404(client, business):
+    assert client.get(reverse("ical_feed", args=["not-the-token"])).status_code == 404

@@ -1,0 +1,199 @@
+"""Property: whatever tasks, time and results exist, the dashboard's totals equal a plain Python
+sum over the same rows (which also proves the rollups stay exact through every write)."""
+
+import datetime
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from planner import kpis, services
+from planner.dashboard import Filters, dashboard_summary
+from planner.models import ResultEntry, Task, TimeEntry
+from planner.periods import Period
+from tests.factories import (
+    BusinessFactory,
+    CampaignFactory,
+    MembershipFactory,
+    PlatformFactory,
+)
+
+START = datetime.date(2026, 10, 1)
+days = st.integers(min_value=0, max_value=60).map(lambda n: START + datetime.timedelta(n))
+cents = st.integers(min_value=0, max_value=500_000).map(lambda n: Decimal(n) / 100)
+quarters = st.integers(min_value=1, max_value=40).map(lambda n: Decimal(n) / 4)
+
+task_specs = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(["smo", "smm"]),
+        "platform": st.integers(0, 1),
+        "campaign": st.sampled_from([None, 0, 1]),
+        "day": days,
+        "production_cost": st.one_of(st.none(), cents),
+        "estimated_hours": quarters,
+        "published": st.booleans(),
+        "time": st.lists(st.tuples(days, quarters), max_size=3),
+        "results": st.lists(
+            st.tuples(
+                days, st.integers(0, 10_000), st.integers(0, 500), st.integers(0, 50), cents, cents
+            ),
+            max_size=3,
+            unique_by=lambda r: r[0],
+        ),
+        "move_to_platform": st.one_of(st.none(), st.integers(0, 1)),
+        "delete": st.booleans(),
+    }
+)
+
+
+class DashboardTotalsProperty(TestCase):
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        specs=st.lists(task_specs, max_size=6),
+        period_start=days,
+        period_length=st.integers(0, 60),
+        filter_campaign=st.sampled_from([None, 0]),
+        filter_platform=st.sampled_from([None, 1]),
+    )
+    def test_totals_match_a_plain_sum(
+        self, specs, period_start, period_length, filter_campaign, filter_platform
+    ):
+        business = BusinessFactory(hourly_rate=Decimal("37.50"), time_zone="Europe/Berlin")
+        user = MembershipFactory(business=business).user
+        platforms = [PlatformFactory(business=business) for _ in range(2)]
+        campaigns = [CampaignFactory(business=business) for _ in range(2)]
+        for spec in specs:
+            self._build(business, user, platforms, campaigns, spec)
+
+        period = Period(period_start, period_start + datetime.timedelta(period_length), "custom")
+        campaign = campaigns[filter_campaign] if filter_campaign is not None else None
+        platform = platforms[filter_platform] if filter_platform is not None else None
+        board = dashboard_summary(
+            Filters(business, period, campaign=campaign, platform=platform),
+            today=START + datetime.timedelta(30),
+        )
+        expected = self._plain_sums(business, period, campaign, platform)
+        for kind in ("smo", "smm"):
+            totals = getattr(board.split, kind)
+            want = expected[kind]
+            self.assertEqual(totals.hours, want["hours"])
+            self.assertEqual(totals.clicks, want["clicks"])
+            self.assertEqual(totals.impressions, want["impressions"])
+            self.assertEqual(totals.conversions, want["conversions"])
+            self.assertEqual(totals.conversion_value, want["value"])
+            self.assertEqual(totals.media_spend, want["spend"])
+            self.assertEqual(totals.production_cost, want["production"])
+            labour = kpis.labour_cost(want["hours"], business.hourly_rate)
+            self.assertEqual(
+                totals.total_cost, kpis.money(want["spend"] + labour + want["production"])
+            )
+        self.assertEqual(board.published_posts, expected["published"])
+        # The pipeline's counts (kept by tallies) equal a count of the tasks.
+        for kind in ("smo", "smm"):
+            for status, _label, count in board.pipeline[kind]:
+                raw = Task.objects.filter(business=business, kind=kind, status=status)
+                if campaign:
+                    raw = raw.filter(campaign=campaign)
+                if platform:
+                    raw = raw.filter(platform=platform)
+                self.assertEqual(count, raw.count(), (kind, status))
+        # The chart's buckets add up to the same totals.
+        for kind in ("smo", "smm"):
+            self.assertEqual(sum(board.series["hours"][kind]), expected[kind]["hours"])
+
+    def _build(self, business, user, platforms, campaigns, spec):
+        kind = spec["kind"]
+        fields = {
+            "business": business,
+            "kind": kind,
+            "platform": platforms[spec["platform"]],
+            "campaign": None if spec["campaign"] is None else campaigns[spec["campaign"]],
+            "title": "t",
+            "production_cost": spec["production_cost"],
+            "estimated_hours": spec["estimated_hours"],
+        }
+        if kind == "smo":
+            fields["status"] = "published" if spec["published"] else "draft"
+            fields["scheduled_at"] = datetime.datetime.combine(
+                spec["day"], datetime.time(23, 30), datetime.UTC
+            )
+        else:
+            fields.update(
+                status="draft",
+                budget_type="daily",
+                budget_amount=Decimal("10"),
+                flight_start=spec["day"],
+                flight_end=spec["day"],
+            )
+        task = services.task_save(Task(**fields))
+        for day, hours in spec["time"]:
+            services.entry_save(TimeEntry(task=task, user=user, date=day, hours=hours))
+        for day, impressions, clicks, conversions, value, spend in spec["results"]:
+            services.entry_save(
+                ResultEntry(
+                    task=task,
+                    date=day,
+                    impressions=impressions,
+                    clicks=clicks,
+                    conversions=conversions,
+                    conversion_value=value,
+                    spend=spend if kind == "smm" else Decimal("0"),
+                )
+            )
+        if spec["move_to_platform"] is not None:
+            task.platform = platforms[spec["move_to_platform"]]
+            task.status = "archived"
+            services.task_save(task)
+        if spec["delete"]:
+            services.task_delete(task)
+
+    def _plain_sums(self, business, period, campaign, platform):
+        """The same totals by walking every row in Python, without rollups."""
+
+        def wanted(task):
+            return (
+                task.business_id == business.pk
+                and (campaign is None or task.campaign_id == campaign.pk)
+                and (platform is None or task.platform_id == platform.pk)
+            )
+
+        def in_period(day):
+            return period.start <= day <= period.end
+
+        zero = {
+            "hours": Decimal("0"),
+            "clicks": 0,
+            "impressions": 0,
+            "conversions": 0,
+            "value": Decimal("0"),
+            "spend": Decimal("0"),
+            "production": Decimal("0"),
+        }
+        sums = {"smo": dict(zero), "smm": dict(zero), "published": 0}
+        for entry in TimeEntry.objects.select_related("task"):
+            if wanted(entry.task) and in_period(entry.date):
+                sums[entry.task.kind]["hours"] += entry.hours
+        for result in ResultEntry.objects.select_related("task"):
+            if wanted(result.task) and in_period(result.date):
+                side = sums[result.task.kind]
+                side["clicks"] += result.clicks
+                side["impressions"] += result.impressions
+                side["conversions"] += result.conversions
+                side["value"] += result.conversion_value
+                if result.task.kind == "smm":
+                    side["spend"] += result.spend
+        berlin = __import__("zoneinfo").ZoneInfo("Europe/Berlin")
+        for task in Task.objects.all():
+            if not wanted(task):
+                continue
+            day = (
+                task.scheduled_at.astimezone(berlin).date()
+                if task.kind == "smo"
+                else task.flight_start
+            )
+            if in_period(day):
+                sums[task.kind]["production"] += task.production_cost or Decimal("0")
+                if task.kind == "smo" and task.status == "published":
+                    sums["published"] += 1
+        return sums

@@ -1,0 +1,87 @@
+"""Deleting a platform or campaign that still has tasks: the tasks move, never vanish."""
+
+import datetime
+from decimal import Decimal
+
+from django.urls import reverse
+
+from planner.dashboard import Filters, dashboard_summary
+from planner.models import Campaign, Platform, Task
+from planner.periods import Period
+from tests.factories import (
+    CampaignFactory,
+    PlatformFactory,
+    ResultEntryFactory,
+    SmmTaskFactory,
+    TimeEntryFactory,
+)
+
+NOV = Period(datetime.date(2026, 11, 1), datetime.date(2026, 11, 30), "custom")
+
+
+def spend_on(business, platform):
+    board = dashboard_summary(
+        Filters(business, NOV, platform=platform), today=datetime.date(2026, 11, 30)
+    )
+    return board.split.smm.media_spend
+
+
+def test_platform_delete_asks_where_tasks_go(client_for, business, editor, smo_task):
+    other = PlatformFactory(business=business, kind="x", handle="acme_x")
+    url = reverse("platform_delete", args=[business.pk, smo_task.platform_id])
+    page = client_for(editor).get(url)
+    assert page.status_code == 200
+    assert list(page.context["move_form"].fields["move_to"].queryset) == [other]
+    # No choice made: nothing happens.
+    response = client_for(editor).post(url, {"move_to": ""})
+    assert response.status_code == 409
+    assert "Choose where its tasks go." in response.content.decode()
+    assert Platform.objects.filter(pk=smo_task.platform_id).exists()
+
+
+def test_platform_tasks_move_with_their_numbers(client_for, business, editor, owner, platform):
+    other = PlatformFactory(business=business, kind="linkedin", handle="acme-li")
+    ad = SmmTaskFactory(business=business, platform=platform)
+    ResultEntryFactory(task=ad, date=datetime.date(2026, 11, 5), spend=Decimal("40"))
+    TimeEntryFactory(task=ad, user=owner, date=datetime.date(2026, 11, 5))
+    response = client_for(editor).post(
+        reverse("platform_delete", args=[business.pk, platform.pk]), {"move_to": other.pk}
+    )
+    assert response.status_code == 302
+    assert not Platform.objects.filter(pk=platform.pk).exists()
+    ad.refresh_from_db()
+    assert ad.platform == other and ad.version == 1
+    assert spend_on(business, other) == Decimal("40")
+    assert ad.results.count() == 1 and ad.time_entries.count() == 1
+
+
+def test_campaign_tasks_can_move_to_no_campaign(client_for, business, editor, smo_task):
+    url = reverse("campaign_delete", args=[business.pk, smo_task.campaign_id])
+    response = client_for(editor).post(url, {"move_to": ""})
+    assert response.status_code == 302
+    smo_task.refresh_from_db()
+    assert smo_task.campaign is None
+    assert Task.objects.filter(pk=smo_task.pk).exists()
+
+
+def test_campaign_tasks_move_to_another_campaign(client_for, business, editor, smo_task):
+    target = CampaignFactory(business=business, name="Next")
+    old = smo_task.campaign_id
+    client_for(editor).post(
+        reverse("campaign_delete", args=[business.pk, old]), {"move_to": target.pk}
+    )
+    smo_task.refresh_from_db()
+    assert smo_task.campaign == target
+    assert not Campaign.objects.filter(pk=old).exists()
+
+
+def test_cannot_move_to_another_business(client_for, business, editor, smo_task, other_business):
+    theirs = PlatformFactory(business=other_business)
+    response = client_for(editor).post(
+        reverse("platform_delete", args=[business.pk, smo_task.platform_id]),
+        {"move_to": theirs.pk},
+    )
+    assert response.status_code == 409
+    assert Platform.objects.filter(pk=smo_task.platform_id).exists()
+    smo_task.refresh_from_db()
+    assert smo_task.platform.business == business

@@ -1,0 +1,240 @@
+"""The iCalendar feed: RFC 5545 events from a secret URL, and replacing that URL."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from planner.models import Business
+from tests.factories import PlatformFactory, SmmTaskFactory, SmoTaskFactory
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+
+
+def feed_url(business):
+    return reverse("ical_feed", args=[business.ical_token])
+
+
+def read_feed(client, business):
+    response = client.get(feed_url(business))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return Calendar.from_ical(response.content)
+
+
+def events(calendar):
+    return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+
+
+@pytest.fixture
+def new_york(business):
+    business.time_zone = "America/New_York"
+    business.save()
+    return business
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate(timezone=NEW_YORK)
+
+
+def local(day, hour, minute=0):
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=NEW_YORK)
+
+
+def test_feed_lists_posts_and_flights(client, new_york, platform, today):
+    post = SmoTaskFactory(
+        business=new_york,
+        platform=platform,
+        title="Roast day",
+        post_text="We roast on Fridays, come by; it smells great.\nSecond line.",
+        status="scheduled",
+        scheduled_at=local(today + datetime.timedelta(days=10), 9, 30),
+    )
+    ad = SmmTaskFactory(
+        business=new_york,
+        platform=PlatformFactory(business=new_york, kind="linkedin", handle="acme-li"),
+        title="Lead ads",
+        status="active",
+        flight_start=today + datetime.timedelta(days=5),
+        flight_end=today + datetime.timedelta(days=8),
+    )
+
+    calendar = read_feed(client, new_york)  # no login: the token is the key
+
+    assert str(calendar["VERSION"]) == "2.0"
+    assert "Campaign planner" in str(calendar["PRODID"])
+    assert str(calendar["X-WR-CALNAME"]) == "Acme Roasters: content calendar"
+    found = events(calendar)
+    assert set(found) == {f"task-{post.pk}@campaign-planner", f"task-{ad.pk}@campaign-planner"}
+
+    event = found[f"task-{post.pk}@campaign-planner"]
+    assert str(event["SUMMARY"]) == "[SMO] Facebook: Roast day"
+    start = event["DTSTART"].dt
+    assert start == post.scheduled_at and start.utcoffset() == datetime.timedelta(0)  # UTC
+    assert start.astimezone(NEW_YORK).time() == datetime.time(9, 30)  # as planned, in New York
+    assert event["DTEND"].dt - start == datetime.timedelta(minutes=30)
+    assert "We roast on Fridays, come by; it smells great.\nSecond line." in str(
+        event["DESCRIPTION"]
+    )
+    detail = reverse("smo_detail", args=[new_york.pk, post.pk])
+    assert str(event["URL"]) == f"http://testserver{detail}"
+    assert event["DTSTAMP"].dt.tzinfo is not None
+    assert str(event["STATUS"]) == "CONFIRMED"
+
+    event = found[f"task-{ad.pk}@campaign-planner"]
+    assert str(event["SUMMARY"]) == "[SMM] LinkedIn: Lead ads"
+    # All day, from the first flight day to the day after the last (DTEND is exclusive).
+    assert event["DTSTART"].dt == ad.flight_start and not isinstance(
+        event["DTSTART"].dt, datetime.datetime
+    )
+    assert event["DTEND"].dt == ad.flight_end + datetime.timedelta(days=1)
+    assert event["DTSTART"].params.get("VALUE") == "DATE"
+    assert str(event["URL"]).endswith(reverse("smm_detail", args=[new_york.pk, ad.pk]))
+
+
+def test_the_raw_text_is_rfc5545(client, business, smo_task, today):
+    smo_task.scheduled_at = local(today, 12)
+    smo_task.save()
+    body = client.get(feed_url(business)).content.decode()
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
+    assert "\r\nDTSTART:" in body and "Z\r\n" in body  # a UTC time
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))  # folded lines
+
+
+def test_a_wrong_token_is_a_404(client, business, smo_task):
+    assert client.get(reverse("ical_feed", args=["not-the-token"])).status_code == 404
+    assert client.get(reverse("ical_feed", args=[business.ical_token[:-1]])).status_code == 404
+
+
+def test_feed_keeps_to_its_window_and_skips_what_has_no_date(client, business, platform, today):
+    def post(title, days_away, **fields):
+        SmoTaskFactory(
+            business=business,
+            platform=platform,
+            title=title,
+            scheduled_at=local(today + datetime.timedelta(days=days_away), 12),
+            **fields,
+        )
+
+    post("Last month", -30, status="published")
+    post("Next year", 300)
+    post("Long ago", -200)
+    post("Far ahead", 400)
+    post("Archived", 3, status="archived")
+    SmoTaskFactory(business=business, platform=platform, title="Undated idea", status="idea")
+    SmmTaskFactory(business=business, platform=platform, title="No flight", flight_start=None,
+                   flight_end=None)  # fmt: skip
+    SmmTaskFactory(
+        business=business, platform=platform, title="Old ad",
+        flight_start=today - datetime.timedelta(days=200),
+        flight_end=today - datetime.timedelta(days=100),
+    )  # fmt: skip
+    SmmTaskFactory(
+        business=business, platform=platform, title="Running ad",
+        flight_start=today - datetime.timedelta(days=200),
+        flight_end=today + datetime.timedelta(days=2),
+    )  # fmt: skip
+
+    titles = {
+        str(event["SUMMARY"]).split(": ", 1)[1]
+        for event in read_feed(client, business).walk("VEVENT")
+    }
+    assert titles == {"Last month", "Next year", "Running ad"}
+
+
+def test_drafts_are_tentative(client, business, platform, today):
+    SmoTaskFactory(business=business, platform=platform, scheduled_at=local(today, 12))
+    (event,) = read_feed(client, business).walk("VEVENT")
+    assert str(event["STATUS"]) == "TENTATIVE"
+
+
+def test_another_business_never_appears(client, business, platform, outsider, today):
+    other = outsider.memberships.get().business
+    SmoTaskFactory(business=business, platform=platform, title="Ours", scheduled_at=local(today, 9))
+    SmoTaskFactory(business=other, title="Theirs", scheduled_at=local(today, 9))
+    SmmTaskFactory(business=other, title="Their ad", flight_start=today, flight_end=today)
+
+    ours = [str(e["SUMMARY"]) for e in read_feed(client, business).walk("VEVENT")]
+    theirs = [str(e["SUMMARY"]) for e in read_feed(client, other).walk("VEVENT")]
+    assert ours == ["[SMO] Facebook: Ours"]
+    assert sorted(theirs) == ["[SMM] Facebook: Their ad", "[SMO] Facebook: Theirs"]
+
+
+def test_feed_reads_in_a_fixed_number_of_queries(
+    client, business, platform, today, django_assert_max_num_queries
+):
+    for n in range(30):
+        SmoTaskFactory(business=business, platform=platform, scheduled_at=local(today, n % 24))
+        SmmTaskFactory(business=business, platform=platform, flight_start=today, flight_end=today)
+    with django_assert_max_num_queries(2):
+        assert client.get(feed_url(business)).status_code == 200
+
+
+# --- The secret address ----------------------------------------------------------------------
+
+
+def regenerate(client, business):
+    return client.post(
+        reverse("calendar_feed_token", args=[business.pk]),
+        {"next": reverse("calendar", args=[business.pk]) + "?view=week&date=2026-12-07"},
+    )
+
+
+def test_owner_replaces_the_address_and_the_old_one_dies(client_for, business, owner, smo_task):
+    old_url = feed_url(business)
+    client = client_for(owner)
+
+    response = regenerate(client, business)
+
+    assert response.status_code == 302
+    assert response.url == reverse("calendar", args=[business.pk]) + "?view=week&date=2026-12-07"
+    business.refresh_from_db()
+    assert feed_url(business) != old_url
+    assert client.get(old_url).status_code == 404
+    assert client.get(feed_url(business)).status_code == 200
+    page = client.get(response.url).content.decode()
+    assert "the old one no longer works" in page
+    assert f"http://testserver{feed_url(business)}" in page
+
+
+@pytest.mark.parametrize("role", ["editor", "viewer"])
+def test_only_the_owner_may_replace_the_address(client_for, business, request, role):
+    token = business.ical_token
+    response = regenerate(client_for(request.getfixturevalue(role)), business)
+    assert response.status_code == 403
+    assert Business.objects.get(pk=business.pk).ical_token == token
+
+
+def test_outsiders_and_anonymous_cannot_replace_it(client, client_for, business, outsider):
+    token = business.ical_token
+    assert regenerate(client, business).status_code == 302  # to the login page
+    assert regenerate(client_for(outsider), business).status_code == 404
+    assert (
+        client_for(outsider).get(reverse("calendar_feed_token", args=[business.pk])).status_code
+        == 404
+    )
+    assert Business.objects.get(pk=business.pk).ical_token == token
+
+
+def test_get_does_not_replace_it(client_for, business, owner):
+    token = business.ical_token
+    response = client_for(owner).get(reverse("calendar_feed_token", args=[business.pk]))
+    assert response.status_code == 405
+    assert Business.objects.get(pk=business.pk).ical_token == token
+
+
+def test_members_see_the_address_and_owners_the_button(client_for, business, owner, viewer):
+    url = reverse("calendar", args=[business.pk])
+    absolute = f"http://testserver{feed_url(business)}"
+
+    page = client_for(viewer).get(url).content.decode()
+    assert absolute in page and 'data-copy="#ical-url"' in page
+    assert "Make a new address" not in page
+
+    page = client_for(owner).get(url).content.decode()
+    assert absolute in page and "Make a new address" in page
+    assert reverse("calendar_feed_token", args=[business.pk]) in page

@@ -1,0 +1,48 @@
+"""The demo seeding command: deterministic, sized, and consistent with the constraints."""
+
+from decimal import Decimal
+
+from django.core.management import call_command
+
+from planner.models import Business, Kind, Platform, ResultEntry, Task, TimeEntry
+
+
+def test_demo_data(db):
+    call_command("seed_demo", verbosity=0)
+    business = Business.objects.get()
+    assert Platform.objects.filter(business=business).count() == 4
+    assert business.campaigns.count() == 3
+    assert Task.objects.filter(kind=Kind.SMO).count() >= 24
+    assert Task.objects.filter(kind=Kind.SMM).count() >= 5
+    assert set(Task.objects.filter(kind=Kind.SMO).values_list("status", flat=True)) >= {
+        "draft",
+        "scheduled",
+        "published",
+    }
+    assert ResultEntry.objects.filter(task__kind=Kind.SMM).count() > 100
+    # Organic work has no media spend; every entry belongs to its task's business.
+    assert not ResultEntry.objects.filter(task__kind=Kind.SMO, spend__gt=Decimal("0")).exists()
+    assert not TimeEntry.objects.exclude(business=business).exists()
+    assert business.memberships.count() == 3
+
+
+def test_same_seed_same_data(db):
+    def fingerprint():
+        return (
+            list(Task.objects.order_by("pk").values_list("title", "status", "budget_amount")),
+            list(ResultEntry.objects.order_by("pk").values_list("date", "clicks", "spend")),
+        )
+
+    call_command("seed_demo", tasks=40, verbosity=0)
+    first = fingerprint()
+    Business.objects.all().delete()
+    call_command("seed_demo", tasks=40, verbosity=0)
+    assert fingerprint()[0] == first[0]
+    assert fingerprint()[1] == first[1]
+
+
+def test_size_option_and_if_empty(db):
+    call_command("seed_demo", tasks=500, verbosity=0)
+    assert Task.objects.count() == 500
+    call_command("seed_demo", if_empty=True, verbosity=0)
+    assert Business.objects.count() == 1
