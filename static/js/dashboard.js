@@ -38,6 +38,9 @@
     ctx.stroke();
     return ctx.createPattern(canvas, "repeat");
   }
+  // People who ask their system for less motion get charts drawn at once, without animation.
+  const MOTION = window.matchMedia("(prefers-reduced-motion: reduce)").matches ? { animation: false } : {};
+
   const PAID = hatch(BLUE);
   const LABELS = ["SMO (organic)", "SMM (paid)"];
 
@@ -49,6 +52,7 @@
       type: "doughnut",
       data: { labels: LABELS, datasets: [{ data: values, backgroundColor: [GREEN, PAID], borderColor: "#fff" }] },
       options: {
+        ...MOTION,
         plugins: {
           legend: { position: "bottom" },
           tooltip: {
@@ -77,6 +81,7 @@
         ],
       },
       options: {
+        ...MOTION,
         scales: {
           x: { stacked: stacked },
           y: { stacked: stacked, beginAtZero: true, ticks: { callback: (v) => format(v) } },

@@ -148,6 +148,8 @@ def test_new_user_walkthrough(page: Page, artifacts_dir: Path) -> None:
     expect(split.get_by_test_id("smm-cost")).to_have_text("$70.00")  # 1 h x $40 + $30 spend
     expect(split.get_by_test_id("smo-ecpc")).to_have_text("$8.00")
     expect(split.get_by_test_id("smm-ecpc")).to_have_text("$3.50")
+    # This tab asks for reduced motion, so the charts are drawn at once, not animated.
+    assert page.evaluate("Chart.getChart('chart-effort').options.animation") is False
 
     # 7. A screenshot to look at when this fails (test-artifacts/ is git-ignored).
     page.screenshot(path=artifacts_dir / "dashboard.png", full_page=True)

@@ -71,7 +71,8 @@ INJECTED = """() => {
   return found;
 }"""
 
-# Hover a chart's first non-zero element; returns the tooltip's lines once Chart.js shows it.
+# Hover the centre of a chart's first non-zero element; returns the tooltip's lines once
+# Chart.js shows it.
 CHART_POINT = """(id) => {
   const chart = Chart.getChart(document.getElementById(id));
   if (!chart) return null;
@@ -79,7 +80,9 @@ CHART_POINT = """(id) => {
     const values = chart.data.datasets[d].data;
     for (let i = 0; i < values.length; i++) {
       if (values[i] > 0) {
-        const point = chart.getDatasetMeta(d).data[i].tooltipPosition();
+        // The element's centre: a bar's tooltip position is its top edge, where a hover can
+        // land a pixel outside the bar and show nothing.
+        const point = chart.getDatasetMeta(d).data[i].getCenterPoint(true);
         return {x: point.x, y: point.y};
       }
     }
