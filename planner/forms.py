@@ -229,10 +229,10 @@ class TaskForm(VersionedForm):
             self.fields[name].widget.attrs["placeholder"] = "planner's value"
 
     def clean_estimated_hours(self):
-        return _quarter_hours(self.cleaned_data.get("estimated_hours"), allow_zero=True)
+        return quarter_hours(self.cleaned_data.get("estimated_hours"), allow_zero=True)
 
 
-def _quarter_hours(value, allow_zero=False):
+def quarter_hours(value, allow_zero=False):
     if value is None:
         return value
     if value < 0 or (value == 0 and not allow_zero):
@@ -409,7 +409,7 @@ class TimeEntryForm(forms.ModelForm):
         self.fields["user"].required = True
 
     def clean_hours(self):
-        hours = _quarter_hours(self.cleaned_data.get("hours"))
+        hours = quarter_hours(self.cleaned_data.get("hours"))
         if hours is not None and hours > 24:
             raise forms.ValidationError("A day has at most 24 hours.")
         return hours

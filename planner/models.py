@@ -174,7 +174,9 @@ class Business(models.Model):
         ordering = ["name", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(hourly_rate__gte=0), name="business_hourly_rate_non_negative"
+                condition=Q(hourly_rate__gte=0),
+                name="business_hourly_rate_non_negative",
+                violation_error_message="The hourly rate cannot be negative.",
             ),
         ]
 
@@ -269,9 +271,15 @@ class Campaign(models.Model):
     class Meta:
         ordering = ["-start_date", "name"]
         constraints = [
-            models.CheckConstraint(condition=Q(budget__gte=0), name="campaign_budget_non_negative"),
             models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="campaign_end_after_start"
+                condition=Q(budget__gte=0),
+                name="campaign_budget_non_negative",
+                violation_error_message="The budget cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="campaign_end_after_start",
+                violation_error_message="The end date cannot be before the start date.",
             ),
         ]
 
@@ -395,52 +403,67 @@ class Task(models.Model):
             ),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="task_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=Kind.values),
+                name="task_kind_valid",
+                violation_error_message="A task is an organic post or a paid ad campaign.",
+            ),
             models.CheckConstraint(
                 condition=Q(kind=Kind.SMO, status__in=SmoStatus.values)
                 | Q(kind=Kind.SMM, status__in=SmmStatus.values),
                 name="task_status_valid_for_kind",
+                violation_error_message="This status is not one this kind of task can have.",
             ),
             models.CheckConstraint(
-                condition=Q(estimated_hours__gte=0), name="task_estimated_hours_non_negative"
+                condition=Q(estimated_hours__gte=0),
+                name="task_estimated_hours_non_negative",
+                violation_error_message="Estimated hours cannot be negative.",
             ),
             models.CheckConstraint(
                 condition=Q(production_cost__isnull=True) | Q(production_cost__gte=0),
                 name="task_production_cost_non_negative",
+                violation_error_message="The production cost cannot be negative.",
             ),
             models.CheckConstraint(
                 condition=Q(max_bid__isnull=True) | Q(max_bid__gte=0),
                 name="task_max_bid_non_negative",
+                violation_error_message="The maximum bid cannot be negative.",
             ),
             models.CheckConstraint(
                 condition=Q(budget_amount__isnull=True) | Q(budget_amount__gte=0),
                 name="task_budget_non_negative",
+                violation_error_message="The budget amount cannot be negative.",
             ),
             models.CheckConstraint(
                 condition=~Q(budget_type=BudgetType.LIFETIME) | Q(budget_amount__isnull=False),
                 name="task_lifetime_budget_has_amount",
+                violation_error_message="A lifetime budget needs an amount.",
             ),
             models.CheckConstraint(
                 condition=Q(flight_start__isnull=True)
                 | Q(flight_end__isnull=True)
                 | Q(flight_end__gte=F("flight_start")),
                 name="task_flight_end_after_start",
+                violation_error_message="The flight cannot end before it starts.",
             ),
             models.CheckConstraint(
                 condition=Q(audience_age_min__isnull=True)
                 | Q(audience_age_max__isnull=True)
                 | Q(audience_age_max__gte=F("audience_age_min")),
                 name="task_age_range_ordered",
+                violation_error_message="The maximum age cannot be below the minimum.",
             ),
             models.CheckConstraint(
                 condition=~Q(kind=Kind.SMO, status=SmoStatus.SCHEDULED)
                 | Q(scheduled_at__isnull=False),
                 name="task_scheduled_post_has_time",
+                violation_error_message="A scheduled post needs a publish time.",
             ),
             models.CheckConstraint(
                 condition=~Q(kind=Kind.SMM, status=SmmStatus.ACTIVE)
                 | Q(flight_start__isnull=False, flight_end__isnull=False),
                 name="task_active_ad_has_flight",
+                violation_error_message="An active ad campaign needs a flight start and end.",
             ),
         ]
 
@@ -511,7 +534,9 @@ class TimeEntry(models.Model):
         indexes = [models.Index(fields=["business", "date"], name="time_business_date")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(hours__gt=0, hours__lte=24), name="time_hours_in_a_day"
+                condition=Q(hours__gt=0, hours__lte=24),
+                name="time_hours_in_a_day",
+                violation_error_message="Hours logged in a day are more than 0 and at most 24.",
             ),
         ]
 
@@ -544,9 +569,15 @@ class ResultEntry(models.Model):
             # One figure per task per day, so a re-import replaces instead of doubling.
             models.UniqueConstraint(fields=["task", "date"], name="result_one_per_task_per_day"),
             models.CheckConstraint(
-                condition=Q(conversion_value__gte=0), name="result_conversion_value_non_negative"
+                condition=Q(conversion_value__gte=0),
+                name="result_conversion_value_non_negative",
+                violation_error_message="The conversion value cannot be negative.",
             ),
-            models.CheckConstraint(condition=Q(spend__gte=0), name="result_spend_non_negative"),
+            models.CheckConstraint(
+                condition=Q(spend__gte=0),
+                name="result_spend_non_negative",
+                violation_error_message="Spend cannot be negative.",
+            ),
         ]
 
     def __str__(self):

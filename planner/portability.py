@@ -3,8 +3,11 @@
 The export holds the business's settings, members' roles (by username), platforms, campaigns,
 tasks, time entries and results. Rows refer to each other by their position in the file, not
 by database ids, so an import creates fresh rows in a new business. Post images are files and
-are not included. Importing checks every row with the models' own validation and constraints
-and saves all of it or nothing.
+are not included. Members come back only where their username exists here; hours logged by
+someone who does not are kept, logged by the person importing, so the totals stay the same.
+Importing checks every row with the models' own validation and constraints,
+and with the rules the forms add on top (text limits, quarter hours, fields of the other kind
+left empty), and saves all of it or nothing.
 """
 
 import datetime
@@ -12,13 +15,15 @@ import zoneinfo
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
-from planner import rollups, services
+from planner import rollups, services, text_rules
+from planner.forms import SmmTaskForm, SmoTaskForm, quarter_hours
 from planner.models import (
     Business,
     Campaign,
+    Kind,
     Membership,
     Platform,
     ResultEntry,
@@ -55,6 +60,11 @@ RESULT_FIELDS = (
     "conversion_value",
     "spend",
 )
+# The fields a kind's form does not offer: an organic post has no bid, an ad no post text.
+NOT_ON = {
+    Kind.SMO: set(SmmTaskForm.Meta.fields) - set(SmoTaskForm.Meta.fields),
+    Kind.SMM: set(SmoTaskForm.Meta.fields) - set(SmmTaskForm.Meta.fields) - {"image"},
+}
 
 
 class ImportError_(ValueError):  # noqa: N801 - "ImportError" is a builtin
@@ -124,7 +134,10 @@ def import_business(data, owner):
             raise ImportError_(f"members[{i}]: unknown role {member.get('role')!r}.")
 
     platforms = [
-        _build(Platform, row, PLATFORM_FIELDS, f"platforms[{i}]", business=business)
+        _check_platform(
+            _build(Platform, row, PLATFORM_FIELDS, f"platforms[{i}]", business=business),
+            f"platforms[{i}]",
+        )
         for i, row in enumerate(_list(data, "platforms"))
     ]
     try:
@@ -151,9 +164,9 @@ def import_business(data, owner):
             assignee=_user(users, row.get("assignee"), where),
             exclude=() if row.get("work_date") else ("work_date",),
         )
-        tasks.append(task)
+        tasks.append(_check_task(task, where))
     try:
-        _save_rows(business, platforms, campaigns, tasks, users, data)
+        _save_rows(business, tasks, users, owner, data)
     except IntegrityError as error:
         raise ImportError_(f"The file repeats a row that must be unique ({error}).") from error
     rollups.refresh(business.pk)
@@ -161,18 +174,21 @@ def import_business(data, owner):
     return business
 
 
-def _save_rows(business, platforms, campaigns, tasks, users, data):
+def _save_rows(business, tasks, users, owner, data):
     tasks = Task.objects.bulk_create(tasks, batch_size=2000)
     TimeEntry.objects.bulk_create(
         [
-            _build(
-                TimeEntry,
-                row,
-                TIME_FIELDS,
+            _check_time_entry(
+                _build(
+                    TimeEntry,
+                    row,
+                    TIME_FIELDS,
+                    f"time_entries[{i}]",
+                    business=business,
+                    task=_pick(tasks, row.get("task"), f"time_entries[{i}]", "task"),
+                    user=_user(users, row.get("user"), f"time_entries[{i}]") or owner,
+                ),
                 f"time_entries[{i}]",
-                business=business,
-                task=_pick(tasks, row.get("task"), f"time_entries[{i}]", "task"),
-                user=_user(users, row.get("user"), f"time_entries[{i}]"),
             )
             for i, row in enumerate(_list(data, "time_entries"))
         ],
@@ -180,19 +196,74 @@ def _save_rows(business, platforms, campaigns, tasks, users, data):
     )
     ResultEntry.objects.bulk_create(
         [
-            _build(
-                ResultEntry,
-                row,
-                RESULT_FIELDS,
+            _check_result(
+                _build(
+                    ResultEntry,
+                    row,
+                    RESULT_FIELDS,
+                    f"results[{i}]",
+                    business=business,
+                    task=_pick(tasks, row.get("task"), f"results[{i}]", "task"),
+                    exclude=("task",),
+                ),
                 f"results[{i}]",
-                business=business,
-                task=_pick(tasks, row.get("task"), f"results[{i}]", "task"),
-                exclude=("task",),
             )
             for i, row in enumerate(_list(data, "results"))
         ],
         batch_size=2000,
     )
+
+
+def _check_platform(platform, where):
+    """What PlatformForm.clean_handle does: '@name ' is stored as 'name', and it cannot be empty."""
+    platform.handle = platform.handle.strip().lstrip("@").strip()
+    if not platform.handle:
+        raise ImportError_(f"{where}: handle: Enter the profile's handle.")
+    return platform
+
+
+def _check_task(task, where):
+    """The rules SmoTaskForm and SmmTaskForm hold beyond the model's own."""
+    blank = Task()  # a field left alone on the other kind's form keeps its default
+    for name in sorted(NOT_ON[task.kind]):
+        if getattr(task, name) != getattr(blank, name):
+            other = "paid (SMM)" if task.kind == Kind.SMO else "organic (SMO)"
+            raise ImportError_(f"{where}: {name} belongs to {other} tasks only.")
+    _check(where, "estimated_hours", quarter_hours, task.estimated_hours, allow_zero=True)
+    if task.kind == Kind.SMO:
+        tags = text_rules.split_hashtags(task.hashtags)
+        if tags is None:
+            raise ImportError_(f"{where}: hashtags: each one is a word of letters, digits or _.")
+        task.hashtags = " ".join(tags)
+        task.post_text = task.post_text.replace("\r\n", "\n")
+        problems = text_rules.check_post(task.platform.kind, task.post_text, task.hashtags)
+        if problems:
+            raise ImportError_(f"{where}: post_text: {problems[0]}")
+    else:
+        for name in ("objective", "bid_model", "budget_type"):
+            if not getattr(task, name):
+                raise ImportError_(f"{where}: {name}: an ad campaign needs one.")
+    return task
+
+
+def _check_time_entry(entry, where):
+    """TimeEntryForm's rule beyond the model's: quarter hours."""
+    _check(where, "hours", quarter_hours, entry.hours)
+    return entry
+
+
+def _check_result(result, where):
+    """ResultEntryForm has no spend for organic work: it would count as paid media."""
+    if result.task.kind == Kind.SMO and result.spend:
+        raise ImportError_(f"{where}: spend: organic (SMO) tasks have no media spend.")
+    return result
+
+
+def _check(where, name, rule, value, **kwargs):
+    try:
+        rule(value, **kwargs)
+    except ValidationError as error:
+        raise ImportError_(f"{where}: {name}: {error.messages[0]}") from error
 
 
 def _values(obj, fields):
@@ -262,5 +333,5 @@ def _build(model, row, fields, where, exclude=(), **related):
 def _first_message(error):
     if hasattr(error, "message_dict"):
         field, messages = next(iter(error.message_dict.items()))
-        return f"{field}: {messages[0]}"
+        return messages[0] if field == NON_FIELD_ERRORS else f"{field}: {messages[0]}"
     return error.messages[0]

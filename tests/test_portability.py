@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -172,3 +173,105 @@ def test_bad_files_are_refused_and_nothing_is_created(client_for, db, content, m
     assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors["file"])
     assert Business.objects.count() == before
+
+
+def small_export():
+    """A valid file by hand: an X profile, a post and an ad, an hour logged, a day's results."""
+    return {
+        "format": "campaign-planner/1",
+        "business": {
+            "name": "Hand made",
+            "website_url": "https://shop.example",
+            "currency": "USD",
+            "time_zone": "UTC",
+            "hourly_rate": "40",
+        },
+        "platforms": [{"kind": "x", "handle": "@shop ", "profile_url": "https://x.com/shop"}],
+        "tasks": [
+            {
+                "kind": "smo",
+                "title": "Post",
+                "status": "draft",
+                "platform": 0,
+                "post_text": "New beans",
+                "hashtags": "coffee, #beans",
+                "estimated_hours": "1.5",
+            },
+            {
+                "kind": "smm",
+                "title": "Ad",
+                "status": "draft",
+                "platform": 0,
+                "objective": "traffic",
+                "bid_model": "cpc",
+                "budget_type": "daily",
+                "budget_amount": "20",
+            },
+        ],
+        "time_entries": [{"task": 0, "date": "2026-11-02", "hours": "1.25"}],
+        "results": [
+            {"task": 0, "date": "2026-11-02", "clicks": 4},
+            {"task": 1, "date": "2026-11-02", "clicks": 9, "spend": "12.50"},
+        ],
+    }
+
+
+def import_file(client_for, data):
+    upload = SimpleUploadedFile("x.json", json.dumps(data).encode())
+    return client_for(UserFactory()).post(reverse("business_import"), {"file": upload})
+
+
+def test_a_hand_made_file_is_imported_the_way_the_forms_would_save_it(client_for, db):
+    response = import_file(client_for, small_export())
+    assert response.status_code == 302
+    platform = Platform.objects.get()
+    post = Task.objects.get(kind="smo")
+    assert platform.handle == "shop"  # as PlatformForm stores '@shop '
+    assert post.hashtags == "#coffee #beans"  # as SmoTaskForm stores them
+    assert ResultEntry.objects.get(task__kind="smm").spend == Decimal("12.50")
+
+
+def _set(path, value):
+    def change(data):
+        *keys, last = path
+        target = data
+        for key in keys:
+            target = target[key]
+        target[last] = value
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (_set(("platforms", 0, "handle"), " @ "), "platforms[0]: handle: Enter the profile's"),
+        (_set(("tasks", 0, "budget_amount"), "10"), "tasks[0]: budget_amount belongs to paid"),
+        (_set(("tasks", 0, "bid_model"), "cpm"), "tasks[0]: bid_model belongs to paid"),
+        (_set(("tasks", 1, "post_text"), "Hi"), "tasks[1]: post_text belongs to organic"),
+        (_set(("tasks", 1, "backlink_url"), "https://a.example"), "tasks[1]: backlink_url"),
+        (_set(("tasks", 0, "estimated_hours"), "0.3"), "tasks[0]: estimated_hours: Hours are"),
+        (_set(("tasks", 0, "post_text"), "a" * 281), "tasks[0]: post_text: Too long"),
+        (_set(("tasks", 0, "hashtags"), "#a b-c"), "tasks[0]: hashtags: each one is a word"),
+        (_set(("tasks", 1, "objective"), ""), "tasks[1]: objective: an ad campaign needs one"),
+        (_set(("tasks", 1, "budget_type"), ""), "tasks[1]: budget_type: an ad campaign needs"),
+        (_set(("tasks", 1, "audience_age_min"), 30), None),
+        (
+            lambda data: data["tasks"][1].update(budget_type="lifetime", budget_amount=None),
+            "tasks[1]: A lifetime budget needs an amount.",
+        ),
+        (_set(("time_entries", 0, "hours"), "0.1"), "time_entries[0]: hours: Hours are"),
+        (_set(("time_entries", 0, "hours"), "24.25"), "time_entries[0]: Hours logged in"),
+        (_set(("results", 0, "spend"), "5"), "results[0]: spend: organic (SMO) tasks have no"),
+    ],
+)
+def test_what_the_forms_refuse_the_import_refuses_too(client_for, db, change, message):
+    data = small_export()
+    change(data)
+    if message is None:  # a minimum age alone is fine; a maximum below it is not
+        data["tasks"][1]["audience_age_max"] = 25
+        message = "tasks[1]: The maximum age cannot be below the minimum."
+    response = import_file(client_for, data)
+    assert response.status_code == 400
+    assert message in " ".join(response.context["form"].errors["file"])
+    assert not Business.objects.exists() and not Task.objects.exists()
