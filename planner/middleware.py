@@ -8,6 +8,10 @@ Two ways an error gets here:
   the `got_request_exception` signal notes the error on the request and `__call__` swaps the
   500 for the 503 page.
 
+An OperationalError is not always an outage: a query the database cannot run (SQLite's "no
+such column", a PostgreSQL statement cancelled) raises it too, and that is a bug to show as a
+500. So before answering 503, `is_outage` asks whether the database still answers.
+
 Nothing is cached: the next request tries the database again (CONN_HEALTH_CHECKS drops a dead
 persistent connection), so the app recovers by itself as soon as the database is back.
 """
@@ -17,7 +21,7 @@ import sys
 import time
 
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError
+from django.db import Error, InterfaceError, OperationalError, connection
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -31,9 +35,35 @@ TRACEBACK_INTERVAL_SECONDS = 60
 _last_traceback_at = -TRACEBACK_INTERVAL_SECONDS
 
 
+# What SQLite says when its file is busy or cannot be read: the database, not the query.
+SQLITE_OUTAGE_MESSAGES = ("database is locked", "unable to open database file", "disk i/o error")
+
+
+def is_outage(error):
+    """True when `error` means the database or Redis cannot be reached right now."""
+    if not isinstance(error, UNAVAILABLE_ERRORS):
+        return False
+    if not isinstance(error, OperationalError):
+        return True  # a closed connection (InterfaceError) or Redis down
+    if any(text in str(error).lower() for text in SQLITE_OUTAGE_MESSAGES):
+        return True
+    return not database_answers()
+
+
+def database_answers():
+    """Whether the open connection still runs a query. No connection at all means connecting
+    failed: asking again would only wait for another connect timeout."""
+    if connection.connection is None:
+        return False
+    try:
+        return connection.is_usable()
+    except Error:  # any of Django's database errors, InterfaceError included
+        return False
+
+
 def _note_unavailable(sender, request=None, **kwargs):
     error = sys.exc_info()[1]
-    if request is not None and isinstance(error, UNAVAILABLE_ERRORS):
+    if request is not None and is_outage(error):
         setattr(request, REQUEST_ATTRIBUTE, error)
 
 
@@ -52,7 +82,7 @@ class ServiceUnavailableMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if isinstance(exception, UNAVAILABLE_ERRORS):
+        if is_outage(exception):
             return self.unavailable(request, exception)
         return None
 

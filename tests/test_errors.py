@@ -42,6 +42,10 @@ def raise_operational_error(request):
     raise OperationalError(f'connection to server at "10.0.0.5", port 5432 failed {SECRET_DETAIL}')
 
 
+def raise_query_error(request):
+    raise OperationalError(f"no such column: planner_task.nope {SECRET_DETAIL}")
+
+
 def raise_interface_error(request):
     raise InterfaceError(f"connection already closed {SECRET_DETAIL}")
 
@@ -62,6 +66,7 @@ def write_session(request):
 urlpatterns = [
     path("test-errors/runtime/", raise_runtime_error),
     path("test-errors/operational/", raise_operational_error),
+    path("test-errors/query/", raise_query_error),
     path("test-errors/interface/", raise_interface_error),
     path("test-errors/redis/", raise_redis_error),
     path("test-errors/forbidden/", raise_permission_denied),
@@ -78,6 +83,14 @@ def production_client(client, settings):
     settings.DEBUG = False
     client.raise_request_exception = False
     return client
+
+
+@pytest.fixture
+def database_down():
+    """The errors below are raised by mocks while the test database is fine; the middleware
+    asks the database before it answers 503, so the outage must fail that ping too."""
+    with mock.patch("planner.middleware.database_answers", return_value=False):
+        yield
 
 
 def assert_nothing_leaks(response):
@@ -155,7 +168,7 @@ def test_500_template_renders_without_a_request_or_database(
 @pytest.mark.parametrize(
     "url", ["/test-errors/operational/", "/test-errors/interface/", "/test-errors/redis/"]
 )
-def test_unreachable_backend_answers_503(production_client, db, url, caplog):
+def test_unreachable_backend_answers_503(production_client, db, database_down, url, caplog):
     response = production_client.get(url)
     assert_styled_error_page(response, 503, "The planner is temporarily unavailable")
     assert response.headers["Retry-After"] == "30"
@@ -182,7 +195,7 @@ def test_503_page_falls_back_to_plain_html_when_rendering_fails(caplog):
     assert "Could not render 503.html" in caplog.text
 
 
-def test_database_down_while_loading_the_session(production_client, owner, business):
+def test_database_down_while_loading_the_session(production_client, owner, business, database_down):
     """The view's first query (the session, for login_required) fails: 503."""
     production_client.force_login(owner)
     with mock.patch.object(
@@ -192,7 +205,7 @@ def test_database_down_while_loading_the_session(production_client, owner, busin
     assert_styled_error_page(response, 503, "The planner is temporarily unavailable")
 
 
-def test_database_down_while_rendering_a_404(production_client, owner):
+def test_database_down_while_rendering_a_404(production_client, owner, database_down):
     """A 404 page's context processor reads the user from the database: still a 503."""
     production_client.force_login(owner)
     with mock.patch.object(
@@ -203,7 +216,7 @@ def test_database_down_while_rendering_a_404(production_client, owner):
 
 
 @use_test_urls
-def test_database_down_while_saving_the_session_in_middleware(production_client, db):
+def test_database_down_while_saving_the_session_in_middleware(production_client, db, database_down):
     """Raised in SessionMiddleware after the view: Django makes it a 500; we make it a 503."""
     with mock.patch.object(SessionStore, "save", side_effect=OperationalError("server closed")):
         response = production_client.get("/test-errors/session/")
@@ -211,7 +224,7 @@ def test_database_down_while_saving_the_session_in_middleware(production_client,
     assert response.headers["Retry-After"] == "30"
 
 
-def test_healthz_answers_503_when_the_database_is_down(production_client, db):
+def test_healthz_answers_503_when_the_database_is_down(production_client, db, database_down):
     assert production_client.get(reverse("healthz")).status_code == 200
     with mock.patch("planner.views.health.connection") as connection:
         connection.cursor.side_effect = OperationalError("could not connect to server")
@@ -224,6 +237,45 @@ def test_healthz_answers_503_when_the_database_is_down(production_client, db):
 def test_other_errors_stay_500(production_client, db):
     response = production_client.get("/test-errors/runtime/")
     assert response.status_code == 500
+
+
+@use_test_urls
+def test_a_query_the_database_cannot_run_is_a_500_not_an_outage(production_client, db, caplog):
+    """The database answers, so this OperationalError is a bug: a 500, logged as one."""
+    response = production_client.get("/test-errors/query/")
+    assert_styled_error_page(response, 500, "Something went wrong on our side")
+    assert any("Internal Server Error" in r.getMessage() for r in caplog.records)
+    assert not [r for r in caplog.records if r.name == "planner.middleware"]
+
+
+@pytest.mark.parametrize(
+    "message, answers, outage",
+    [
+        ("no such column: x", True, False),
+        ("server closed the connection unexpectedly", False, True),
+        ("database is locked", True, True),  # SQLite busy: try again shortly
+        ("unable to open database file", True, True),
+    ],
+)
+def test_is_outage_asks_the_database(message, answers, outage):
+    from planner.middleware import is_outage
+
+    with mock.patch("planner.middleware.database_answers", return_value=answers):
+        assert is_outage(OperationalError(message)) is outage
+    assert is_outage(RuntimeError("boom")) is False
+
+
+def test_database_answers_with_and_without_a_connection(db):
+    from django.db import connection
+
+    from planner.middleware import database_answers
+
+    connection.ensure_connection()
+    assert database_answers() is True
+    with mock.patch.object(connection, "connection", None):
+        assert database_answers() is False  # connecting failed: no second wait
+    with mock.patch.object(connection, "is_usable", side_effect=InterfaceError("closed")):
+        assert database_answers() is False
 
 
 # A real outage: gunicorn, PostgreSQL behind a TCP proxy that the test stops and restarts.
