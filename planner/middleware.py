@@ -9,19 +9,21 @@ Two ways an error gets here:
   500 for the 503 page.
 
 An OperationalError is not always an outage: a query the database cannot run (SQLite's "no
-such column", a PostgreSQL statement cancelled) raises it too, and that is a bug to show as a
-500. So before answering 503, `is_outage` asks whether the database still answers.
+such column", a PostgreSQL statement cancelled by its timeout) raises it too, and that is a
+bug to show as a 500. `is_outage` tells them apart by the database's own error code (SQLite's
+message), without another round trip to a server that may not answer.
 
 Nothing is cached: the next request tries the database again (CONN_HEALTH_CHECKS drops a dead
 persistent connection), so the app recovers by itself as soon as the database is back.
 """
 
 import logging
+import sqlite3
 import sys
 import time
 
 from django.core.signals import got_request_exception
-from django.db import Error, InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -35,30 +37,35 @@ TRACEBACK_INTERVAL_SECONDS = 60
 _last_traceback_at = -TRACEBACK_INTERVAL_SECONDS
 
 
-# What SQLite says when its file is busy or cannot be read: the database, not the query.
-SQLITE_OUTAGE_MESSAGES = ("database is locked", "unable to open database file", "disk i/o error")
+# PostgreSQL error classes (SQLSTATE) that mean "not now" rather than "wrong query": the
+# connection failed (08), the server ran out of something (53: disk, memory, connections), an
+# operator stopped it (57P: shutting down, starting up), or the transaction lost a race (40:
+# deadlock, serialization failure). Retrying later is the right advice for all of them.
+POSTGRES_OUTAGE_CLASSES = ("08", "53", "57P", "40")
+# What SQLite says when its file is busy, full or unreadable: the database, not the query.
+SQLITE_OUTAGE_MESSAGES = (
+    "database is locked",
+    "unable to open database file",
+    "disk i/o error",
+    "database or disk is full",
+    "readonly database",
+)
 
 
 def is_outage(error):
-    """True when `error` means the database or Redis cannot be reached right now."""
+    """True when `error` means the database or Redis cannot serve requests right now."""
     if not isinstance(error, UNAVAILABLE_ERRORS):
         return False
     if not isinstance(error, OperationalError):
         return True  # a closed connection (InterfaceError) or Redis down
-    if any(text in str(error).lower() for text in SQLITE_OUTAGE_MESSAGES):
-        return True
-    return not database_answers()
-
-
-def database_answers():
-    """Whether the open connection still runs a query. No connection at all means connecting
-    failed: asking again would only wait for another connect timeout."""
-    if connection.connection is None:
-        return False
-    try:
-        return connection.is_usable()
-    except Error:  # any of Django's database errors, InterfaceError included
-        return False
+    cause = error.__cause__
+    if isinstance(cause, sqlite3.Error):
+        return any(text in str(cause).lower() for text in SQLITE_OUTAGE_MESSAGES)
+    sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate:
+        return sqlstate.startswith(POSTGRES_OUTAGE_CLASSES)
+    # No code at all: the client library lost the server (refused, closed, timed out).
+    return True
 
 
 def _note_unavailable(sender, request=None, **kwargs):

@@ -9,6 +9,7 @@ import contextlib
 import os
 import secrets
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -18,16 +19,18 @@ import urllib.request
 from pathlib import Path
 from unittest import mock
 
+import psycopg
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import PermissionDenied
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import path, reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 import planner.urls
+from planner.middleware import is_outage
 from planner.views.errors import service_unavailable
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,8 +45,16 @@ def raise_operational_error(request):
     raise OperationalError(f'connection to server at "10.0.0.5", port 5432 failed {SECRET_DETAIL}')
 
 
-def raise_query_error(request):
-    raise OperationalError(f"no such column: planner_task.nope {SECRET_DETAIL}")
+def run_a_query_the_database_refuses(request):
+    """A real OperationalError that is a bug, not an outage: SQLite cannot find the column;
+    PostgreSQL cancels the statement when it outlives its timeout."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL statement_timeout = 1")
+            cursor.execute("SELECT pg_sleep(1)")
+        else:
+            cursor.execute("SELECT nope FROM planner_task")
+    return HttpResponse("not reached")
 
 
 def raise_interface_error(request):
@@ -66,7 +77,7 @@ def write_session(request):
 urlpatterns = [
     path("test-errors/runtime/", raise_runtime_error),
     path("test-errors/operational/", raise_operational_error),
-    path("test-errors/query/", raise_query_error),
+    path("test-errors/query/", run_a_query_the_database_refuses),
     path("test-errors/interface/", raise_interface_error),
     path("test-errors/redis/", raise_redis_error),
     path("test-errors/forbidden/", raise_permission_denied),
@@ -83,14 +94,6 @@ def production_client(client, settings):
     settings.DEBUG = False
     client.raise_request_exception = False
     return client
-
-
-@pytest.fixture
-def database_down():
-    """The errors below are raised by mocks while the test database is fine; the middleware
-    asks the database before it answers 503, so the outage must fail that ping too."""
-    with mock.patch("planner.middleware.database_answers", return_value=False):
-        yield
 
 
 def assert_nothing_leaks(response):
@@ -168,7 +171,7 @@ def test_500_template_renders_without_a_request_or_database(
 @pytest.mark.parametrize(
     "url", ["/test-errors/operational/", "/test-errors/interface/", "/test-errors/redis/"]
 )
-def test_unreachable_backend_answers_503(production_client, db, database_down, url, caplog):
+def test_unreachable_backend_answers_503(production_client, db, url, caplog):
     response = production_client.get(url)
     assert_styled_error_page(response, 503, "The planner is temporarily unavailable")
     assert response.headers["Retry-After"] == "30"
@@ -195,7 +198,7 @@ def test_503_page_falls_back_to_plain_html_when_rendering_fails(caplog):
     assert "Could not render 503.html" in caplog.text
 
 
-def test_database_down_while_loading_the_session(production_client, owner, business, database_down):
+def test_database_down_while_loading_the_session(production_client, owner, business):
     """The view's first query (the session, for login_required) fails: 503."""
     production_client.force_login(owner)
     with mock.patch.object(
@@ -205,7 +208,7 @@ def test_database_down_while_loading_the_session(production_client, owner, busin
     assert_styled_error_page(response, 503, "The planner is temporarily unavailable")
 
 
-def test_database_down_while_rendering_a_404(production_client, owner, database_down):
+def test_database_down_while_rendering_a_404(production_client, owner):
     """A 404 page's context processor reads the user from the database: still a 503."""
     production_client.force_login(owner)
     with mock.patch.object(
@@ -216,7 +219,7 @@ def test_database_down_while_rendering_a_404(production_client, owner, database_
 
 
 @use_test_urls
-def test_database_down_while_saving_the_session_in_middleware(production_client, db, database_down):
+def test_database_down_while_saving_the_session_in_middleware(production_client, db):
     """Raised in SessionMiddleware after the view: Django makes it a 500; we make it a 503."""
     with mock.patch.object(SessionStore, "save", side_effect=OperationalError("server closed")):
         response = production_client.get("/test-errors/session/")
@@ -224,7 +227,7 @@ def test_database_down_while_saving_the_session_in_middleware(production_client,
     assert response.headers["Retry-After"] == "30"
 
 
-def test_healthz_answers_503_when_the_database_is_down(production_client, db, database_down):
+def test_healthz_answers_503_when_the_database_is_down(production_client, db):
     assert production_client.get(reverse("healthz")).status_code == 200
     with mock.patch("planner.views.health.connection") as connection:
         connection.cursor.side_effect = OperationalError("could not connect to server")
@@ -248,34 +251,42 @@ def test_a_query_the_database_cannot_run_is_a_500_not_an_outage(production_clien
     assert not [r for r in caplog.records if r.name == "planner.middleware"]
 
 
+def sqlite_error(message):
+    return _wrapped(sqlite3.OperationalError(message))
+
+
+def postgres_error(sqlstate):
+    return _wrapped(psycopg.errors.lookup(sqlstate)("from the server"))
+
+
+def _wrapped(cause):
+    """What Django raises: its own OperationalError, caused by the driver's error."""
+    error = OperationalError(str(cause))
+    error.__cause__ = cause
+    return error
+
+
 @pytest.mark.parametrize(
-    "message, answers, outage",
+    "error, outage",
     [
-        ("no such column: x", True, False),
-        ("server closed the connection unexpectedly", False, True),
-        ("database is locked", True, True),  # SQLite busy: try again shortly
-        ("unable to open database file", True, True),
+        (sqlite_error("no such column: nope"), False),
+        (sqlite_error("database is locked"), True),  # busy: try again shortly
+        (sqlite_error("unable to open database file"), True),
+        (sqlite_error("database or disk is full"), True),
+        (postgres_error("57014"), False),  # statement timeout: a query to fix
+        (postgres_error("08006"), True),  # connection failure
+        (postgres_error("53100"), True),  # disk full
+        (postgres_error("53300"), True),  # too many connections
+        (postgres_error("57P01"), True),  # administrator shutdown
+        (postgres_error("40P01"), True),  # deadlock: retry
+        (OperationalError("server closed the connection unexpectedly"), True),  # no code
+        (InterfaceError("connection already closed"), True),
+        (RedisConnectionError("Error 111"), True),
+        (RuntimeError("boom"), False),
     ],
 )
-def test_is_outage_asks_the_database(message, answers, outage):
-    from planner.middleware import is_outage
-
-    with mock.patch("planner.middleware.database_answers", return_value=answers):
-        assert is_outage(OperationalError(message)) is outage
-    assert is_outage(RuntimeError("boom")) is False
-
-
-def test_database_answers_with_and_without_a_connection(db):
-    from django.db import connection
-
-    from planner.middleware import database_answers
-
-    connection.ensure_connection()
-    assert database_answers() is True
-    with mock.patch.object(connection, "connection", None):
-        assert database_answers() is False  # connecting failed: no second wait
-    with mock.patch.object(connection, "is_usable", side_effect=InterfaceError("closed")):
-        assert database_answers() is False
+def test_is_outage_reads_the_database_error_code(error, outage):
+    assert is_outage(error) is outage
 
 
 # A real outage: gunicorn, PostgreSQL behind a TCP proxy that the test stops and restarts.
