@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from planner.dashboard import Filters, dashboard_summary
@@ -13,6 +14,7 @@ from tests.factories import (
     PlatformFactory,
     ResultEntryFactory,
     SmmTaskFactory,
+    SmoTaskFactory,
     TimeEntryFactory,
 )
 
@@ -85,3 +87,23 @@ def test_cannot_move_to_another_business(client_for, business, editor, smo_task,
     assert Platform.objects.filter(pk=smo_task.platform_id).exists()
     smo_task.refresh_from_db()
     assert smo_task.platform.business == business
+
+
+def test_a_post_moved_past_its_new_platforms_limit_is_flagged_and_still_restores(
+    client_for, business, owner, editor, platform
+):
+    """Facebook takes 63,206 characters, X 280: the move is allowed (the post is the user's),
+    the post's page warns, and the business's export still imports."""
+    x = PlatformFactory(business=business, kind="x", handle="acme_x")
+    post = SmoTaskFactory(business=business, platform=platform, post_text="Long news. " * 40)
+    client_for(editor).post(
+        reverse("platform_delete", args=[business.pk, platform.pk]), {"move_to": x.pk}
+    )
+    page = client_for(editor).get(reverse("smo_detail", args=[business.pk, post.pk]))
+    assert "Too long for this platform: 440 of 280 weighted characters" in page.content.decode()
+    assert "Edit the post before it is published." in page.content.decode()
+
+    export = client_for(owner).get(reverse("business_export", args=[business.pk])).content
+    upload = SimpleUploadedFile("export.json", export)
+    assert client_for(owner).post(reverse("business_import"), {"file": upload}).status_code == 302
+    assert Task.objects.filter(post_text=post.post_text).count() == 2

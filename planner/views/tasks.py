@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from planner import exports, services, utm
+from planner import exports, services, text_rules, utm
 from planner.access import get_for_business, member_required
 from planner.forms import TASK_FORMS, ResultEntryForm, TaskFilterForm, TimeEntryForm
 from planner.models import Campaign, Kind, Platform, ResultEntry, Role, Task, TimeEntry
@@ -146,6 +146,11 @@ def _render_detail(request, task, status=200, **forms):
         "label": LABELS[task.kind],
         "totals": (totals := task_totals(task)),
         "pacing": task_pacing(task, totals.media_spend, timezone.localdate()),
+        # A post can outgrow its platform's limit without being edited: moved to another
+        # platform, or its platform's kind changed. Say so before someone publishes it.
+        "text_problems": text_rules.check_post(task.platform.kind, task.post_text, task.hashtags)
+        if task.kind == Kind.SMO
+        else [],
         "time_entries": task.time_entries.select_related("user")[:50],
         "results": task.results.all()[:100],
         # Distinct ids: both forms have a "date" field, and each label must find its own.
