@@ -68,6 +68,10 @@ NOT_ON = {
     Kind.SMO: set(SmmTaskForm.Meta.fields) - set(SmoTaskForm.Meta.fields),
     Kind.SMM: set(SmoTaskForm.Meta.fields) - set(SmmTaskForm.Meta.fields) - {"image"},
 }
+# A field left alone on the other kind's form keeps its default (an SMO post's bid model: CPC).
+DEFAULTS = {
+    name: Task._meta.get_field(name).get_default() for name in set().union(*NOT_ON.values())
+}
 
 
 class ImportError_(ValueError):  # noqa: N801 - "ImportError" is a builtin
@@ -223,10 +227,9 @@ def _check_platform(platform, where):
 
 def _check_task(task, where):
     """The rules SmoTaskForm and SmmTaskForm hold beyond the model's own."""
-    blank = Task()  # a field left alone on the other kind's form keeps its default
     for name in sorted(NOT_ON[task.kind]):
         value = getattr(task, name)
-        if value not in (None, "") and value != getattr(blank, name):
+        if value not in (None, "") and value != DEFAULTS[name]:
             other = "paid (SMM)" if task.kind == Kind.SMO else "organic (SMO)"
             raise ImportError_(f"{where}: {name} belongs to {other} tasks only.")
     _check(where, "estimated_hours", quarter_hours, task.estimated_hours, allow_zero=True)
