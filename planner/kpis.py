@@ -1,4 +1,4 @@
-"""Pure KPI arithmetic from shared/DESIGN.md: no ORM, no I/O.
+"""Pure KPI arithmetic (docs/domain.md, "Costs", "KPIs" and "Pacing"): no ORM, no I/O.
 
 Ratios are computed from sums. A ratio whose divisor is 0 is undefined and returned as None,
 which templates show as "—" (never 0, never an error).

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from planner import rollups
-from planner.models import Business, Kind, Membership, Role, Task
+from planner.models import Business, Kind, Membership, Role, Task, plannable_local_date
 
 
 class EditConflict(Exception):
@@ -81,10 +81,14 @@ def member_remove(membership):
 
 
 def work_date(task, time_zone):
-    """The day a task's production cost and estimate count on (see Task.work_date)."""
+    """The day a task's production cost and estimate count on (see Task.work_date).
+
+    ValidationError if a post's local day is not plannable: Task.clean and Business.clean
+    refuse such a publish time or time zone first, so this only stops writes past the forms.
+    """
     tz = zoneinfo.ZoneInfo(time_zone)
     if task.kind == Kind.SMO and task.scheduled_at:
-        return task.scheduled_at.astimezone(tz).date()
+        return plannable_local_date(task.scheduled_at, time_zone)
     if task.kind == Kind.SMM and task.flight_start:
         return task.flight_start
     return (task.created_at or timezone.now()).astimezone(tz).date()

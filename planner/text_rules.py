@@ -1,4 +1,5 @@
-"""Platform text rules from shared/DESIGN.md: length limits and X's weighted count.
+"""Platform text rules (docs/domain.md, "Platform text rules"): length limits and X's weighted
+count.
 
 The same rules run in the browser (static/js/post_counter.js) for the live counter; the server
 is the authority.

@@ -1,4 +1,4 @@
-"""UTM tags on backlinks and ad destination URLs (DESIGN.md, "Backlinks and UTM tags").
+"""UTM tags on backlinks and ad destination URLs (docs/domain.md, "Backlinks and UTM tags").
 
 Pure functions, no ORM. The planner owns utm_source, utm_medium, utm_campaign and utm_content:
 it replaces them; every other query parameter and the fragment survive as they were written,

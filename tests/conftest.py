@@ -1,9 +1,26 @@
 """Shared fixtures: one business with an owner, an editor and a viewer, and an outsider who
-belongs to another business (the healthchecks pattern)."""
+belongs to another business (the healthchecks pattern).
+
+Hypothesis profiles, loaded here, before the test modules build their `settings`:
+
+- `ci`, the default: derandomized, so every run tries the same examples and a red CI run is
+  red again on a laptop; a failure prints the blob that reproduces it (@reproduce_failure).
+- `explore`: random examples, kept in .hypothesis/ so that a failure found is replayed first
+  next time. `HYPOTHESIS_PROFILE=explore`, or `make test-explore`.
+
+The property tests set their own deadline and example counts; the profiles' deadline is for
+tests that do not.
+"""
+
+import datetime
+import os
+from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
-from planner.models import Role
+from planner import ad_reports, imports
+from planner.models import ImportMapping, Role
 from tests.factories import (
     BusinessFactory,
     CampaignFactory,
@@ -13,6 +30,16 @@ from tests.factories import (
     SmoTaskFactory,
     UserFactory,
 )
+
+# One example of a test that goes through views and the database, on a busy CI machine.
+HYPOTHESIS_DEADLINE = datetime.timedelta(seconds=2)
+hypothesis_settings.register_profile(
+    "ci", derandomize=True, print_blob=True, deadline=HYPOTHESIS_DEADLINE
+)
+hypothesis_settings.register_profile(
+    "explore", derandomize=False, print_blob=True, deadline=HYPOTHESIS_DEADLINE
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture
@@ -82,3 +109,32 @@ def client_for(client):
 @pytest.fixture
 def new_user(db):
     return UserFactory()
+
+
+# Ad-report imports (tests/test_imports.py and the job tests): two SMM tasks and a stored report.
+
+
+@pytest.fixture
+def gifts(business, platform):
+    # Titled like the report's campaign, in another case: matched without asking.
+    return SmmTaskFactory(business=business, platform=platform, title="Holiday gift boxes")
+
+
+@pytest.fixture
+def espresso(business, platform):
+    # The report calls it "Espresso launch – café owners": asked once, then remembered.
+    return SmmTaskFactory(business=business, platform=platform, title="Espresso launch")
+
+
+@pytest.fixture
+def stored(business, editor, gifts, espresso):
+    """meta_daily.csv uploaded, its unknown name mapped to `espresso`."""
+    ImportMapping.objects.create(
+        business=business,
+        source="meta",
+        name="Espresso launch – café owners",
+        name_key=ad_reports.name_key("Espresso launch – café owners"),
+        task=espresso,
+    )
+    data = (Path(__file__).parent / "samples" / "meta_daily.csv").read_bytes()
+    return imports.store_upload(business, editor, "meta_daily.csv", data)

@@ -1,4 +1,4 @@
-"""KPI formulas from DESIGN.md: pure functions, no database."""
+"""KPI formulas of docs/domain.md ("KPIs"): pure functions, no database."""
 
 from decimal import Decimal
 

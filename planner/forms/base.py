@@ -1,0 +1,82 @@
+"""What the forms share: date widgets, edit-conflict detection (VersionedForm), the
+business's members as choices and the quarter-hour rule."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+User = get_user_model()
+QUARTER = Decimal("0.25")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the row had when the form was opened (see services.claim_version)."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version
+
+    def conflict(self, current):
+        """Explain an edit conflict at the top of the form, and let a second save win."""
+        changed = []
+        for name, field in self.fields.items():
+            if name == "seen_version" or name not in self.cleaned_data:
+                continue
+            saved, yours = getattr(current, name, None), self.cleaned_data[name]
+            if name == "image" or _same(saved, yours):
+                continue
+            changed.append(
+                f"{field.label or name}: saved “{_shown(saved)}”, yours “{_shown(yours)}”"
+            )
+        detail = "; ".join(changed) or "no field differs from yours"
+        self.add_error(
+            None,
+            f"Someone else changed this since you opened it ({detail}). Nothing was saved. "
+            "Check the differences, then save again to keep your version.",
+        )
+        self.data = self.data.copy()
+        self.data[self.add_prefix("seen_version")] = current.version
+
+
+def _same(saved, yours):
+    if hasattr(saved, "pk") or hasattr(yours, "pk"):
+        return getattr(saved, "pk", saved) == getattr(yours, "pk", yours)
+    return (
+        (saved or "") == (yours or "") if not isinstance(saved, (int, Decimal)) else saved == yours
+    )
+
+
+def _shown(value):
+    text = "—" if value in (None, "") else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def member_users(business):
+    return User.objects.filter(memberships__business=business).order_by("username")
+
+
+def quarter_hours(value, allow_zero=False):
+    if value is None:
+        return value
+    if value < 0 or (value == 0 and not allow_zero):
+        raise forms.ValidationError("Enter a positive number of hours.")
+    if value % QUARTER:
+        raise forms.ValidationError("Hours are counted in quarter hours (0.25, 0.5, 0.75…).")
+    return value

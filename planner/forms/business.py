@@ -1,0 +1,67 @@
+"""A business's settings, its members and roles, and importing a business from its export."""
+
+from django import forms
+from django.db.models import Q
+
+from planner.forms.base import User
+from planner.models import Business, Membership, Role, currency_choices, timezone_choices
+
+
+class BusinessForm(forms.ModelForm):
+    currency = forms.ChoiceField(choices=currency_choices, initial="USD")
+    time_zone = forms.ChoiceField(choices=timezone_choices, initial="UTC")
+
+    class Meta:
+        model = Business
+        fields = ("name", "website_url", "currency", "time_zone", "hourly_rate")
+        help_texts = {"website_url": "Where backlinks should point."}
+
+
+class MemberAddForm(forms.Form):
+    user = forms.CharField(label="Username or e-mail", max_length=254)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.EDITOR)
+
+    def __init__(self, *args, business, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.business = business
+
+    def clean_user(self):
+        identifier = self.cleaned_data["user"].strip()
+        user = User.objects.filter(
+            Q(username__iexact=identifier) | Q(email__iexact=identifier)
+        ).first()
+        if user is None:
+            raise forms.ValidationError("No user with that username or e-mail.")
+        if Membership.objects.filter(business=self.business, user=user).exists():
+            raise forms.ValidationError(f"{user.username} is already a member.")
+        return user
+
+
+class MemberRoleForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ("role",)
+
+
+class BusinessImportForm(forms.Form):
+    """A JSON export of a business (see planner/portability.py).
+
+    Only its size is checked here (before anything of it is read); the import job reads and
+    checks the rest, and its page says what is wrong and where.
+    """
+
+    MAX_BYTES = 50 * 1024 * 1024
+    file = forms.FileField(
+        label="Export file (.json)",
+        help_text=f"At most {MAX_BYTES // (1024 * 1024)} MB. It is checked and imported in the "
+        "background; the next page shows how far it is.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {self.MAX_BYTES // (1024 * 1024)} MB "
+                f"({upload.size / (1024 * 1024):,.1f} MB)."
+            )
+        return upload

@@ -1,0 +1,67 @@
+"""Hours spent on a task (time entries) and its dated figures (results)."""
+
+from django import forms
+
+from planner.forms.base import DateInput, member_users, quarter_hours
+from planner.models import Kind, ResultEntry, TimeEntry
+
+
+class TimeEntryForm(forms.ModelForm):
+    class Meta:
+        model = TimeEntry
+        fields = ("date", "hours", "user", "note")
+        widgets = {"date": DateInput(), "hours": forms.NumberInput(attrs={"step": "0.25"})}
+
+    def __init__(self, *args, business, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = member_users(business)
+        self.fields["user"].label_from_instance = lambda user: user.username
+        self.fields["user"].required = True
+
+    def clean_hours(self):
+        hours = quarter_hours(self.cleaned_data.get("hours"))
+        if hours is not None and hours > 24:
+            raise forms.ValidationError("A day has at most 24 hours.")
+        return hours
+
+
+class ResultEntryForm(forms.ModelForm):
+    class Meta:
+        model = ResultEntry
+        fields = (
+            "date",
+            "impressions",
+            "reach",
+            "engagements",
+            "clicks",
+            "conversions",
+            "conversion_value",
+            "spend",
+        )
+        widgets = {"date": DateInput()}
+
+    def __init__(self, *args, task, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.task = task
+        if task.kind == Kind.SMO:
+            del self.fields["spend"]  # organic work has no media spend
+        # A figure left blank is a zero: people record only what the platform reported.
+        for name, field in self.fields.items():
+            if name != "date":
+                field.required = False
+                field.widget.attrs.setdefault("min", 0)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.fields:
+            if name != "date" and name not in self.errors and cleaned.get(name) is None:
+                cleaned[name] = self.instance._meta.get_field(name).get_default()
+        return cleaned
+
+    DUPLICATE_DAY = "Results for this day are already recorded; delete that row to replace it."
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if ResultEntry.objects.filter(task=self.task, date=day).exists():
+            raise forms.ValidationError(self.DUPLICATE_DAY)
+        return day

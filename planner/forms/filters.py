@@ -1,0 +1,100 @@
+"""Filters read from the query string: the task lists' and the dashboard's."""
+
+from django import forms
+from django.db.models import Q
+
+from planner.forms.base import DateInput
+from planner.models import Campaign, Kind, Platform, SmmStatus, SmoStatus, plannable_date
+from planner.periods import DEFAULT_PRESET, MAX_DAYS, PRESETS, period_for
+from planner.selectors import off_pace_task_ids
+
+
+class TaskFilterForm(forms.Form):
+    """The task list's filters, read from the query string."""
+
+    q = forms.CharField(label="Search", required=False)
+    platform = forms.ModelChoiceField(queryset=Platform.objects.none(), required=False)
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False)
+    status = forms.ChoiceField(required=False)
+    pace = forms.ChoiceField(
+        label="Pacing",
+        required=False,
+        choices=[("", "Any pacing"), ("off", "Off pace (under or over)")],
+    )
+
+    def __init__(self, *args, business, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.business = business
+        self.fields["platform"].queryset = Platform.objects.for_business(business)
+        self.fields["campaign"].queryset = Campaign.objects.for_business(business)
+        statuses = SmoStatus.choices if kind == Kind.SMO else SmmStatus.choices
+        self.fields["status"].choices = [("", "Any status"), *statuses]
+        if kind == Kind.SMO:
+            del self.fields["pace"]  # organic posts have no budget
+
+    def apply(self, tasks, today=None):
+        if not self.is_valid():
+            return tasks
+        data = self.cleaned_data
+        if data["q"]:
+            tasks = tasks.filter(
+                Q(title__icontains=data["q"])
+                | Q(post_text__icontains=data["q"])
+                | Q(ad_text__icontains=data["q"])
+                | Q(ad_headline__icontains=data["q"])
+            )
+        if data["platform"]:
+            tasks = tasks.filter(platform=data["platform"])
+        if data["campaign"]:
+            tasks = tasks.filter(campaign=data["campaign"])
+        if data["status"]:
+            tasks = tasks.filter(status=data["status"])
+        if data.get("pace") == "off":
+            tasks = tasks.filter(pk__in=off_pace_task_ids(self.business, today))
+        return tasks
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's period, campaign and platform, read from the query string so that a view
+    can be bookmarked and shared."""
+
+    period = forms.ChoiceField(
+        choices=list(PRESETS.items()), initial=DEFAULT_PRESET, required=False
+    )
+    start = forms.DateField(
+        required=False, widget=DateInput(), label="From", validators=[plannable_date]
+    )
+    end = forms.DateField(
+        required=False, widget=DateInput(), label="To", validators=[plannable_date]
+    )
+    campaign = forms.ModelChoiceField(
+        queryset=Campaign.objects.none(), required=False, empty_label="All campaigns"
+    )
+    platform = forms.ModelChoiceField(
+        queryset=Platform.objects.none(), required=False, empty_label="All platforms"
+    )
+
+    def __init__(self, *args, business, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = Campaign.objects.for_business(business)
+        self.fields["platform"].queryset = Platform.objects.for_business(business)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("period") == "custom":
+            start, end = cleaned.get("start"), cleaned.get("end")
+            if not start:
+                self.add_error("start", "Choose the first day of the period.")
+            if not end:
+                self.add_error("end", "Choose the last day of the period.")
+            if start and end and end < start:
+                self.add_error("end", "The period cannot end before it starts.")
+            elif start and end and (end - start).days + 1 > MAX_DAYS:
+                self.add_error("end", "Choose a period of at most three years.")
+        return cleaned
+
+    def chosen_period(self, today):
+        """The chosen period, or the default one when the choice is invalid."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        preset = data.get("period") or DEFAULT_PRESET
+        return period_for(preset, today, data.get("start"), data.get("end"))

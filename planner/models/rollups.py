@@ -1,0 +1,70 @@
+"""Sums kept for the dashboard (rebuilt by planner/rollups.py with every write, never typed)."""
+
+from django.db import models
+from django.db.models import Q
+
+from planner.models.base import DATES, ZERO
+from planner.models.business import Business
+from planner.models.campaigns import Campaign
+from planner.models.platforms import Platform
+from planner.models.tasks import Kind
+
+
+class DailyRollup(models.Model):
+    """Sums per business, day, kind, platform and campaign, so the dashboard reads a few
+    thousand rows instead of every entry.
+
+    Not a cache: services.py rebuilds the affected days in the same transaction as every write
+    to tasks, time or results (rollups.refresh), so it is always exactly the sum of its sources.
+    """
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="rollups")
+    date = models.DateField(validators=DATES)
+    kind = models.CharField(max_length=3, choices=Kind.choices)
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    hours = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    impressions = models.BigIntegerField(default=0)
+    reach = models.BigIntegerField(default=0)
+    engagements = models.BigIntegerField(default=0)
+    clicks = models.BigIntegerField(default=0)
+    conversions = models.BigIntegerField(default=0)
+    conversion_value = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    spend = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    production_cost = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    estimated_hours = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    published_posts = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["business", "date"], name="rollup_business_date"),
+            models.Index(fields=["business", "campaign", "date"], name="rollup_business_campaign"),
+        ]
+
+    def __str__(self):
+        return f"{self.business_id} {self.date} {self.kind}"
+
+
+class TaskTally(models.Model):
+    """How many tasks a business has per kind, status, platform and campaign, for the
+    dashboard's pipeline. Counted in and out by services.task_save and task_delete."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="tallies")
+    kind = models.CharField(max_length=3, choices=Kind.choices)
+    status = models.CharField(max_length=10)
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["business", "kind", "status"], name="tally_business")]
+        constraints = [
+            models.CheckConstraint(condition=Q(count__gte=0), name="tally_count_non_negative")
+        ]
+
+    def __str__(self):
+        return f"{self.business_id} {self.kind} {self.status}: {self.count}"

@@ -1,0 +1,305 @@
+"""Tasks: one unit of planned work, an organic post (SMO) or a paid ad campaign (SMM)."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from planner import utm
+from planner.models.base import (
+    AGES,
+    DATES,
+    NON_NEGATIVE,
+    ZERO,
+    TenantQuerySet,
+    http_url_field,
+    money_field,
+    plannable_date,
+    plannable_local_date,
+    version_field,
+)
+from planner.models.business import Business
+from planner.models.campaigns import Campaign
+from planner.models.platforms import Platform
+
+
+class Kind(models.TextChoices):
+    SMO = "smo", "SMO (organic)"
+    SMM = "smm", "SMM (paid)"
+
+
+class SmoStatus(models.TextChoices):
+    IDEA = "idea", "Idea"
+    DRAFT = "draft", "Draft"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+class SmmStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    COMPLETED = "completed", "Completed"
+    ARCHIVED = "archived", "Archived"
+
+
+class Objective(models.TextChoices):
+    AWARENESS = "awareness", "Awareness"
+    TRAFFIC = "traffic", "Traffic"
+    ENGAGEMENT = "engagement", "Engagement"
+    LEADS = "leads", "Leads"
+    CONVERSIONS = "conversions", "Conversions"
+
+
+class BidModel(models.TextChoices):
+    CPC = "cpc", "CPC (pay per click)"
+    CPM = "cpm", "CPM (per 1,000 impressions)"
+    CPA = "cpa", "CPA (per action)"
+
+
+class BudgetType(models.TextChoices):
+    DAILY = "daily", "Daily"
+    LIFETIME = "lifetime", "Lifetime"
+
+
+class TaskQuerySet(TenantQuerySet):
+    def smo(self):
+        return self.filter(kind=Kind.SMO)
+
+    def smm(self):
+        return self.filter(kind=Kind.SMM)
+
+
+class Task(models.Model):
+    """One unit of planned work: an organic post (SMO) or a paid ad campaign (SMM).
+
+    Both kinds live in one table so that effort, cost and results aggregate by kind in a single
+    query; the fields only one kind uses are blank/null for the other.
+    """
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(max_length=3, choices=Kind.choices)
+    # RESTRICT: deleting a platform or campaign never takes its tasks along, but deleting the
+    # whole business (which cascades to tasks too) still works.
+    platform = models.ForeignKey(Platform, on_delete=models.RESTRICT, related_name="tasks")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.RESTRICT, related_name="tasks", null=True, blank=True
+    )
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=10)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tasks",
+    )
+    estimated_hours = models.DecimalField(
+        "estimated hours", max_digits=7, decimal_places=2, default=ZERO, validators=NON_NEGATIVE
+    )
+    production_cost = money_field(
+        "production cost", null=True, blank=True, help_text="A photo shoot, a designer's invoice."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = version_field()
+    # The day the task's production cost and estimate count in a period: the post's publish
+    # day or the ad's first flight day (else the day it was created), in the business's time
+    # zone. Set by services.task_save, never typed.
+    work_date = models.DateField("work date", editable=False)
+
+    # SMO: an organic post with a backlink.
+    post_text = models.TextField("post text", blank=True)
+    image = models.ImageField(upload_to="posts/%Y/%m/", blank=True)
+    image_alt = models.CharField("image alt text", max_length=300, blank=True)
+    backlink_url = http_url_field("backlink URL", max_length=1000, blank=True)
+    hashtags = models.CharField(max_length=500, blank=True)
+    scheduled_at = models.DateTimeField(
+        "scheduled publish time", null=True, blank=True, validators=DATES
+    )
+    published_url = http_url_field("published URL", max_length=1000, blank=True)
+
+    # SMM: a paid pay-per-click ad campaign.
+    objective = models.CharField(max_length=20, choices=Objective.choices, blank=True)
+    bid_model = models.CharField(
+        "bid model", max_length=3, choices=BidModel.choices, default=BidModel.CPC, blank=True
+    )
+    max_bid = money_field("max bid", null=True, blank=True)
+    budget_type = models.CharField(
+        "budget type", max_length=10, choices=BudgetType.choices, blank=True
+    )
+    budget_amount = money_field("budget amount", null=True, blank=True)
+    flight_start = models.DateField("flight start", null=True, blank=True, validators=DATES)
+    flight_end = models.DateField("flight end", null=True, blank=True, validators=DATES)
+    audience_job_titles = models.CharField("audience job titles", max_length=500, blank=True)
+    audience_interests = models.CharField("audience interests", max_length=500, blank=True)
+    audience_locations = models.CharField("audience locations", max_length=500, blank=True)
+    # The ad platforms target ages 13 to 100 (65+ is the usual top bracket).
+    audience_age_min = models.PositiveSmallIntegerField(
+        "minimum age", null=True, blank=True, validators=AGES
+    )
+    audience_age_max = models.PositiveSmallIntegerField(
+        "maximum age", null=True, blank=True, validators=AGES
+    )
+    ad_headline = models.CharField("ad headline", max_length=200, blank=True)
+    ad_text = models.TextField("ad text", blank=True)
+    destination_url = http_url_field("destination URL", max_length=1000, blank=True)
+
+    # Overrides of the UTM tags the planner puts on the backlink or destination URL (blank:
+    # the planner's value, see planner/utm.py).
+    utm_source = models.CharField("utm_source", max_length=100, blank=True)
+    utm_medium = models.CharField("utm_medium", max_length=100, blank=True)
+    utm_campaign = models.CharField("utm_campaign", max_length=100, blank=True)
+    utm_content = models.CharField("utm_content", max_length=100, blank=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["business", "kind", "-created_at"], name="task_business_kind_new"),
+            models.Index(fields=["business", "work_date"], name="task_business_work_date"),
+            # The dashboard's pipeline counts, and what is due or overdue, by status and date.
+            models.Index(
+                fields=["business", "kind", "status", "scheduled_at"], name="task_status_scheduled"
+            ),
+            models.Index(
+                fields=["business", "kind", "status", "work_date"], name="task_status_work_date"
+            ),
+            models.Index(
+                fields=["business", "kind", "status", "flight_end"], name="task_status_flight_end"
+            ),
+            # Pipeline counts and task lists narrowed to one campaign or platform.
+            models.Index(
+                fields=["business", "campaign", "kind", "status"], name="task_campaign_status"
+            ),
+            models.Index(
+                fields=["business", "platform", "kind", "status"], name="task_platform_status"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=Kind.values),
+                name="task_kind_valid",
+                violation_error_message="A task is an organic post or a paid ad campaign.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=Kind.SMO, status__in=SmoStatus.values)
+                | Q(kind=Kind.SMM, status__in=SmmStatus.values),
+                name="task_status_valid_for_kind",
+                violation_error_message="This status is not one this kind of task can have.",
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_hours__gte=0),
+                name="task_estimated_hours_non_negative",
+                violation_error_message="Estimated hours cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(production_cost__isnull=True) | Q(production_cost__gte=0),
+                name="task_production_cost_non_negative",
+                violation_error_message="The production cost cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_bid__isnull=True) | Q(max_bid__gte=0),
+                name="task_max_bid_non_negative",
+                violation_error_message="The maximum bid cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_amount__isnull=True) | Q(budget_amount__gte=0),
+                name="task_budget_non_negative",
+                violation_error_message="The budget amount cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(budget_type=BudgetType.LIFETIME) | Q(budget_amount__isnull=False),
+                name="task_lifetime_budget_has_amount",
+                violation_error_message="A lifetime budget needs an amount.",
+            ),
+            models.CheckConstraint(
+                condition=Q(flight_start__isnull=True)
+                | Q(flight_end__isnull=True)
+                | Q(flight_end__gte=F("flight_start")),
+                name="task_flight_end_after_start",
+                violation_error_message="The flight cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(audience_age_min__isnull=True)
+                | Q(audience_age_max__isnull=True)
+                | Q(audience_age_max__gte=F("audience_age_min")),
+                name="task_age_range_ordered",
+                violation_error_message="The maximum age cannot be below the minimum.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=Kind.SMO, status=SmoStatus.SCHEDULED)
+                | Q(scheduled_at__isnull=False),
+                name="task_scheduled_post_has_time",
+                violation_error_message="A scheduled post needs a publish time.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=Kind.SMM, status=SmmStatus.ACTIVE)
+                | Q(flight_start__isnull=False, flight_end__isnull=False),
+                name="task_active_ad_has_flight",
+                violation_error_message="An active ad campaign needs a flight start and end.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        """A post's publish time must be on a plannable day where the business is, too: its
+        local day is its work date, a day of the dashboard and of the calendar."""
+        super().clean()
+        moment = self.scheduled_at
+        if self.kind != Kind.SMO or not isinstance(moment, datetime.datetime):
+            return  # no publish time, or one its field has refused already
+        if not self.business_id:
+            return
+        try:
+            plannable_date(moment)
+        except ValidationError:
+            return  # out of range in UTC: the field's validator says so
+        try:
+            plannable_local_date(moment, self.business.time_zone)
+        except ValidationError as error:
+            raise ValidationError({"scheduled_at": error}) from None
+
+    @property
+    def is_smo(self):
+        return self.kind == Kind.SMO
+
+    @property
+    def link_url(self):
+        """Where the post or ad sends people, as typed."""
+        return self.backlink_url if self.is_smo else self.destination_url
+
+    def utm_tags(self):
+        return utm.planner_values(
+            kind=self.kind,
+            platform_kind=self.platform.kind,
+            campaign_slug=self.campaign.slug if self.campaign_id else "",
+            title=self.title,
+            task_id=self.pk,
+            overrides={key: getattr(self, key) for key in utm.PLANNER_KEYS},
+        )
+
+    @property
+    def tagged_url(self):
+        """The link with its UTM tags: what to publish and what exports show."""
+        try:
+            return utm.tag_url(self.link_url, self.utm_tags())
+        except ValueError:  # a link urlsplit cannot read (e.g. "https://[::1/"): as typed
+            return self.link_url
+
+    @property
+    def link_off_site(self):
+        """True when the link leaves the business's website (a warning, not an error)."""
+        return bool(self.link_url) and utm.host_of(self.link_url) != utm.host_of(
+            self.business.website_url
+        )
+
+    def get_status_display(self):
+        choices = SmoStatus if self.is_smo else SmmStatus
+        return dict(choices.choices).get(self.status, self.status)
