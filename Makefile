@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install install-test migrate seed clean
+.PHONY: run worker test test-explore lint format install install-test migrate seed clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,12 @@ migrate: install
 seed: migrate
 	DEBUG=1 $(PY) manage.py seed_demo --if-empty
 
+# The web server and a background worker together; when either stops, both do.
 run: seed
-	DEBUG=1 $(PY) manage.py runserver $(HOST)
+	DEBUG=1 $(PY) manage.py devserver $(HOST)
+
+worker: migrate
+	DEBUG=1 DB_TIMEOUT_PROFILE=worker $(PY) manage.py worker
 
 lint: install-test
 	$(BIN)/ruff check .
@@ -42,6 +46,11 @@ format: install-test
 
 test: lint
 	$(BIN)/pytest
+
+# The property tests with fresh random examples (the "explore" profile of tests/conftest.py),
+# where `make test` tries the same derandomized ones every time. Failures are kept in .hypothesis/.
+test-explore: install-test
+	HYPOTHESIS_PROFILE=explore $(BIN)/pytest tests/test_hostile_forms.py tests/test_dashboard_property.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
@@ -76,3 +85,16 @@ loadtest: install
 		psql "$(dir $(LOAD_PG))postgres" -c 'create database $(notdir $(LOAD_PG))'
 	$(LOAD_ENV) $(PY) manage.py migrate -v0
 	$(LOAD_ENV) $(PY) manage.py loadtest
+
+# Import through a worker (issue 8): 100,000 and 1,000,000-row reports on PostgreSQL, with task
+# saves and dashboard loads timed while each applies. Results: docs/performance.md.
+IMPORT_PG ?= postgres://postgres@127.0.0.1:5432/planner_import_bench
+IMPORT_SIZES ?= 100000 1000000
+
+.PHONY: bench-import
+bench-import: install
+	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput -v0
+	psql "$(IMPORT_PG)" -c 'select 1' >/dev/null 2>&1 || \
+		psql "$(dir $(IMPORT_PG))postgres" -c 'create database $(notdir $(IMPORT_PG))'
+	$(BENCH_ENV) DATABASE_URL=$(IMPORT_PG) $(PY) manage.py migrate -v0
+	$(BENCH_ENV) DATABASE_URL=$(IMPORT_PG) $(PY) manage.py bench_import_jobs --sizes $(IMPORT_SIZES)

@@ -42,16 +42,26 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "planner",
+    "planner.jobs",
 ]
 
 MIDDLEWARE = [
+    # First, so that every response gets Permissions-Policy and, unless it says how it may be
+    # cached (static files), Cache-Control: private, no-store; the HTTPS redirect included.
+    "planner.middleware.ResponseHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside everything that may touch the database, so its 503 page still gets the policy.
     "csp.middleware.CSPMiddleware",
     # Database (or Redis) unreachable: a 503 page with Retry-After instead of a 500.
     "planner.middleware.ServiceUnavailableMiddleware",
+    # A request body over its kind's limit: 413 before anything reads it (the CSRF check reads
+    # request.POST). The limits: planner.middleware.body_limits.
+    "planner.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,10 +102,70 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # An unreachable server fails a request in seconds (a 503 page), instead of hanging a worker
-    # until the operating system gives up on the TCP connection.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+    # Whatever the database does or fails to do, no wait on it is unbounded: past a limit the
+    # request gets the 503 page (planner.middleware) and the next request tries again.
+    #
+    # In the server (libpq `options`): statement_timeout cancels a statement that runs too long,
+    # lock_timeout one that waits too long for a lock (shorter, so the log says which it was).
+    # Two profiles, chosen by DB_TIMEOUT_PROFILE:
+    #   web (default)  statement 5 s, lock 3 s. A page's queries take milliseconds (the
+    #                  dashboard's 15 take 40 ms together at 100,000 tasks); a page that needs
+    #                  more is a bug to fix. gunicorn's 30 s worker timeout is a backstop.
+    #   worker         statement 300,000 ms (5 min), lock 30,000 ms (30 s): background jobs (the
+    #                  worker process, `DB_TIMEOUT_PROFILE=worker python manage.py worker`) and
+    #                  long commands (`migrate` on a large table, `seed_demo --tasks 100000`).
+    # DB_STATEMENT_TIMEOUT_MS and DB_LOCK_TIMEOUT_MS override the profile's values (0: none).
+    #
+    # In the client: connect_timeout (DB_CONNECT_TIMEOUT, seconds) bounds connecting. A server
+    # that keeps the connection open but never answers is ended only by planner.postgresql, the
+    # ENGINE: each answer is awaited at most the statement timeout + 2 s, Django's check of a
+    # reused connection ("SELECT 1") at most connect_timeout. TCP keepalives (a probe after 10 s
+    # of silence, then every 5 s, dead after 3 unanswered) and tcp_user_timeout (sent data
+    # unacknowledged for 10 s) notice a peer that vanished (host down, link cut) within ~25 s,
+    # also on a connection idle between requests or under a job's long query.
+    DB_TIMEOUT_PROFILES = {"web": (5_000, 3_000), "worker": (300_000, 30_000)}
+    db_profile = os.environ.get("DB_TIMEOUT_PROFILE", "web")
+    if db_profile not in DB_TIMEOUT_PROFILES:
+        raise ImproperlyConfigured("DB_TIMEOUT_PROFILE must be 'web' or 'worker'.")
+    statement_ms, lock_ms = DB_TIMEOUT_PROFILES[db_profile]
+    statement_ms = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", statement_ms))
+    lock_ms = int(os.environ.get("DB_LOCK_TIMEOUT_MS", lock_ms))
+    connect_timeout = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+    db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Options from DATABASE_URL (?options=...) come last, so they win.
+    db_options["options"] = " ".join(
+        filter(
+            None,
+            (
+                f"-c statement_timeout={statement_ms} -c lock_timeout={lock_ms}",
+                db_options.get("options"),
+            ),
+        )
+    )
+    for name, value in {
+        "connect_timeout": connect_timeout,
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 10_000,
+    }.items():
+        db_options.setdefault(name, value)
+    DATABASES["default"].update(
+        ENGINE="planner.postgresql",
+        ANSWER_TIMEOUT=statement_ms / 1000 + 2 if statement_ms else None,
+        HEALTH_CHECK_TIMEOUT=connect_timeout,
+    )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the job worker share the file: write-ahead logging lets readers go on
+    # while a job writes, IMMEDIATE transactions take the write lock up front (no deadlock
+    # between two upgrading readers), and a writer waits up to 20 s for the lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -174,9 +244,25 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Uploaded post images: checked in the form; this caps what Django buffers in memory.
+# Uploaded post images: checked in the form.
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Request bodies. planner.middleware.RequestBodyLimitMiddleware refuses (413) a body larger
+# than its kind may be before reading any of it: an ad report 20 MB (ad_reports.MAX_BYTES), a
+# business export 50 MB (BusinessImportForm.MAX_BYTES), a post with its image MAX_IMAGE_BYTES,
+# each plus 64 KiB for the form around the file; every other request 1 MB (the login page too).
+# Within those limits, Django's own:
+# - an uploaded file over 2.5 MB (Django's default) is streamed to a temporary file instead of
+#   memory, so a worker holds at most that much of an upload while receiving it;
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# - the form fields other than files (a post's text, the mapping step's choices) are at most
+#   1 MB together, the same as the body limit of a form without a file;
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# - the mapping step of an ad-report import has a field for each campaign name nobody matched
+#   yet, and a large account's report can name thousands: 10,000 fields (Django's default is
+#   1,000), still far from a flood of fields that would cost time to parse;
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# - no form takes more than one file (the admin's neither): 10 at most (Django's default 100).
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -213,9 +299,36 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Background jobs (planner/jobs/): Django's Tasks API through the django-tasks backport.
+# The database backend by default (jobs in the project's database, `manage.py worker` runs
+# them); TASKS_BACKEND=rq puts them on Redis (REDIS_URL), where any number of workers on any
+# number of machines take them from one queue.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "db")
+if TASKS_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'db' or 'rq'.")
+RQ_QUEUES = {
+    "default": {
+        "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+        # A job that runs longer than this is stopped by RQ (and retried by the job layer).
+        "DEFAULT_TIMEOUT": 3600,
+    }
+}
+# A running job writes its progress and a heartbeat this often; one silent for JOBS_STALE_SECONDS
+# lost its worker and is run again.
+JOBS_HEARTBEAT_SECONDS = int(os.environ.get("JOBS_HEARTBEAT_SECONDS", "5"))
+JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", "60"))
+
 # E-mail (password reset links): the console in development; SMTP in production, e.g.
 # EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend EMAIL_HOST=smtp.example.com.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail is sent from jobs (planner/jobs/mail.py): EMAIL_BACKEND queues, JOBS_EMAIL_BACKEND sends.
+EMAIL_BACKEND = "planner.jobs.mail.JobEmailBackend"
+JOBS_EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from planner.jobs import urls as jobs_urls
 from planner.models import Kind
 from planner.views import (
     accounts,
@@ -68,6 +69,7 @@ business_patterns = [
     path("smm/import/<int:pk>/mapping/", imports.import_mapping, name="import_mapping"),
     path("smm/import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("smm/import/<int:pk>/cancel/", imports.import_cancel, name="import_cancel"),
+    *jobs_urls.business_patterns,
 ]
 
 urlpatterns = [
@@ -100,6 +102,7 @@ urlpatterns = [
     path("businesses/new/", businesses.business_create, name="business_create"),
     path("businesses/import/", businesses.business_import, name="business_import"),
     path("b/<int:business_id>/", include(business_patterns)),
+    *jobs_urls.top_level_patterns,
     path("calendar/<slug:token>.ics", calendar.ical_feed, name="ical_feed"),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -15,10 +15,12 @@ from planner import imports
 from planner.models import Role
 from planner.views.imports import MappingForm
 from tests.factories import MembershipFactory, ResultEntryFactory, TimeEntryFactory, UserFactory
+from tests.url_walk import make_export_job, make_job
 
 READ = "read"  # viewers may GET
 EDIT = "edit"  # editors and owners
 OWN = "own"  # owners only
+MINE = "mine"  # owners, and the member who started it (the editor here); others get 404
 
 TINY_PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -37,8 +39,21 @@ def business_url_names():
 
 
 @pytest.fixture
-def world(business, owner, editor, viewer, outsider, platform, campaign, smo_task, smm_task):
+def world(
+    business,
+    owner,
+    editor,
+    viewer,
+    outsider,
+    platform,
+    campaign,
+    smo_task,
+    smm_task,
+    settings,
+    tmp_path,
+):
     """Real rows for every id a business URL can take."""
+    settings.MEDIA_ROOT = tmp_path  # the post's image, the export's file
     smo_task.image = SimpleUploadedFile("p.png", TINY_PNG, content_type="image/png")
     smo_task.image_alt = "a dot"
     smo_task.save()
@@ -60,6 +75,8 @@ def world(business, owner, editor, viewer, outsider, platform, campaign, smo_tas
         "result": ResultEntryFactory(task=smm_task, date=datetime.date(2026, 11, 2)),
         "report": upload(smm_task.title),
         "unmapped_report": upload("Unmatched name"),
+        "job": make_job(business, editor),
+        "export_job": make_export_job(business, editor),
     }
 
 
@@ -112,7 +129,7 @@ def _cases(w):
             },
         ),
         "business_delete": (OWN, [], {}),
-        "business_export": (OWN, [], None),
+        "business_export": (OWN, [], {}),  # GET: the page with the button; POST: a job
         "member_list": (READ, [], None),
         "member_add": (OWN, [], {"user": UserFactory().username, "role": "viewer"}),
         "member_edit": (OWN, [w["member"].pk], {"role": "viewer"}),
@@ -127,8 +144,8 @@ def _cases(w):
         "campaign_edit": (EDIT, [campaign.pk], campaign_post),
         "campaign_delete": (EDIT, [campaign.pk], {}),
         "smo_list": (READ, [], None),
-        "smo_export": (READ, [], None),
-        "smm_export": (READ, [], None),
+        "smo_export": (READ, [], {}),  # GET: the CSV (a short list); POST: a job
+        "smm_export": (READ, [], {}),
         "utm_preview": (EDIT, [], None),
         "smo_create": (EDIT, [], smo_post),
         "smo_detail": (READ, [smo.pk], None),
@@ -165,14 +182,19 @@ def _cases(w):
         "import_preview": (EDIT, [w["report"].pk], None),
         "import_confirm": (EDIT, [w["report"].pk], {}),
         "import_cancel": (EDIT, [w["report"].pk], {}),
+        "job_list": (OWN, [], None),
+        "job_detail": (MINE, [w["job"].pk], None),
+        "job_progress": (MINE, [w["job"].pk], None),
+        "job_download": (MINE, [w["export_job"].pk], None),
     } | {"_business": b}
 
 
 def snapshot():
-    """Every planner row, to prove a refused request changed nothing."""
+    """Every planner and job row, to prove a refused request changed nothing."""
     return {
         model.__name__: list(model.objects.order_by("pk").values())
-        for model in apps.get_app_config("planner").get_models()
+        for label in ("planner", "jobs")
+        for model in apps.get_app_config(label).get_models()
     }
 
 
@@ -231,6 +253,10 @@ NAMES = sorted(
         "import_preview",
         "import_confirm",
         "import_cancel",
+        "job_list",
+        "job_detail",
+        "job_progress",
+        "job_download",
     ]
 )
 
@@ -265,6 +291,8 @@ def test_viewer_reads_but_cannot_write(client_for, world, name):
     before = snapshot()
     if access == READ:
         assert client.get(url).status_code == 200
+    elif access == MINE:  # a job the viewer did not start is not there for them
+        assert client.get(url).status_code == 404
     else:
         assert client.get(url).status_code == 403
         assert client.post(url, data or {}).status_code == 403
@@ -334,6 +362,8 @@ TOP_LEVEL = {
     "business_import": LOGIN,
     "ical_feed": PUBLIC,  # the secret token in its URL is the key
     "healthz": PUBLIC,
+    "my_job_detail": "mine",  # the user's own jobs outside a business; anyone else's are 404
+    "my_job_progress": "mine",
 }
 
 
@@ -351,6 +381,8 @@ def test_every_top_level_url_is_covered():
 
 def _top_level_url(name, business):
     args = {
+        "my_job_detail": [0],  # no such job: the access to real ones is in test_job_pages.py
+        "my_job_progress": [0],
         "password_reset_confirm": ["MQ", "bad-token"],
         "ical_feed": [business.ical_token],
     }.get(name, [])
@@ -361,7 +393,11 @@ def _top_level_url(name, business):
 def test_top_level_urls(client, business, owner, name):
     url = _top_level_url(name, business)
     anonymous = client.get(url)
-    if TOP_LEVEL[name] == "post":
+    if TOP_LEVEL[name] == "mine":
+        assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("login"))
+        client.force_login(owner)
+        assert client.get(url).status_code == 404
+    elif TOP_LEVEL[name] == "post":
         assert anonymous.status_code == 405
         assert client.post(url).status_code == 302
     elif TOP_LEVEL[name] == LOGIN:

@@ -23,7 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from planner.models import Membership, Platform, Role, TimeEntry
 from tests.factories import PASSWORD, MembershipFactory, ResultEntryFactory, TimeEntryFactory
-from tests.url_walk import url_arguments, url_patterns
+from tests.url_walk import make_job, url_arguments, url_patterns
 
 User = get_user_model()
 TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -49,6 +49,7 @@ def world(business, owner, editor, platform, campaign, smo_task, smm_task):
         "time": TimeEntryFactory(task=smo_task, user=owner),
         "result": ResultEntryFactory(task=smm_task, date=datetime.date(2026, 11, 2)),
         "upload": imports.store_upload(business, owner, "r.csv", report),
+        "job": make_job(business, owner),
     }
 
 

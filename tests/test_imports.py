@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from planner import ad_reports, imports
 from planner.dashboard import Filters, dashboard_summary
-from planner.models import DailyRollup, ImportMapping, ReportUpload, ResultEntry
+from planner.jobs.models import Job
+from planner.models import DailyRollup, ImportMapping, ReportUpload, ResultEntry, StagedResultDay
 from planner.periods import Period
 from planner.views.imports import MappingForm
 from tests.factories import (
@@ -24,6 +25,7 @@ from tests.factories import (
     SmoTaskFactory,
     TimeEntryFactory,
 )
+from tests.jobs_support import work_queue
 
 SAMPLES = Path(__file__).parent / "samples"
 D = Decimal
@@ -57,32 +59,6 @@ def totals(business):
     return ResultEntry.objects.filter(business=business).aggregate(
         spend=Sum("spend"), clicks=Sum("clicks"), impressions=Sum("impressions")
     )
-
-
-@pytest.fixture
-def gifts(business, platform):
-    # Titled like the report's campaign, in another case: matched without asking.
-    return SmmTaskFactory(business=business, platform=platform, title="Holiday gift boxes")
-
-
-@pytest.fixture
-def espresso(business, platform):
-    # The report calls it "Espresso launch – café owners": asked once, then remembered.
-    return SmmTaskFactory(business=business, platform=platform, title="Espresso launch")
-
-
-@pytest.fixture
-def stored(business, editor, gifts, espresso):
-    """meta_daily.csv uploaded, its unknown name mapped to `espresso`."""
-    ImportMapping.objects.create(
-        business=business,
-        source="meta",
-        name="Espresso launch – café owners",
-        name_key=ad_reports.name_key("Espresso launch – café owners"),
-        task=espresso,
-    )
-    data = (SAMPLES / "meta_daily.csv").read_bytes()
-    return imports.store_upload(business, editor, "meta_daily.csv", data)
 
 
 # --- The whole flow through the views -----------------------------------------------------------
@@ -133,12 +109,24 @@ def test_upload_mapping_preview_confirm(client_for, business, editor, gifts, esp
     assert "disabled" not in content.split('data-testid="confirm-form"')[1].split("</form>")[0]
     assert not ResultEntry.objects.exists()
 
-    # Confirm: saved, the upload deleted, and on to the dashboard for the report's days.
+    # Confirm: a background job is started and its page shows the progress; nothing is saved
+    # until a worker runs it.
     response = client.post(url(business, "import_confirm", report.pk))
     assert response.status_code == 302
-    assert response.url == (
-        url(business, "dashboard") + "?period=custom&start=2026-11-02&end=2026-11-04"
-    )
+    job = Job.objects.get(business=business)
+    assert response.url == url(business, "job_detail", job.pk)
+    assert (job.kind, job.started_by, job.status) == ("report_import", editor, "queued")
+    page = client.get(response.url).content.decode()
+    assert "Waiting for a worker" in page and 'hx-trigger="every 1s"' in page
+    assert not ResultEntry.objects.exists()
+    work_queue()
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    progress = client.get(url(business, "job_progress", job.pk)).content.decode()
+    assert "hx-trigger" not in progress  # finished: the page stops polling
+    assert "Ad report imported: 6 day(s) added, 0 replaced" in progress
+    dashboard_url = url(business, "dashboard") + "?period=custom&start=2026-11-02&end=2026-11-04"
+    assert dashboard_url.replace("&", "&amp;") in progress
     assert spend_by_day(gifts) == GIFTS_SPEND
     assert spend_by_day(espresso) == ESPRESSO_SPEND
     entry = ResultEntry.objects.get(task=gifts, date=day(2))
@@ -158,8 +146,7 @@ def test_upload_mapping_preview_confirm(client_for, business, editor, gifts, esp
     assert DailyRollup.objects.filter(business=business).aggregate(s=Sum("spend"))["s"] == (
         META_SPEND
     )
-    dashboard = client.get(response.url)
-    assert "Ad report imported: 6 day(s) added, 0 replaced" in dashboard.content.decode()
+    dashboard = client.get(dashboard_url)
     assert 'data-testid="smm-cost">$4,702.90<' in dashboard.content.decode()
 
 
@@ -186,6 +173,7 @@ def test_the_same_file_again_replaces_instead_of_adding(
             (6, 0) if attempt == 0 else (0, 6)
         )
         assert client.post(url(business, "import_confirm", report.pk)).status_code == 302
+        work_queue()
         assert ResultEntry.objects.filter(business=business).count() == 6
         assert totals(business) == {"spend": META_SPEND, "clicks": 2532, "impressions": 195_514}
         rollup_spend = DailyRollup.objects.filter(business=business).aggregate(s=Sum("spend"))
@@ -282,9 +270,15 @@ def test_errors_are_listed_with_row_numbers_and_nothing_is_applied(
     confirm_form = content.split('data-testid="confirm-form"')[1].split("</form>")[0]
     assert "disabled" in confirm_form
 
+    # Posted anyway (the button is disabled): the job fails with the reason, nothing applied.
     response = client.post(url(business, "import_confirm", report.pk))
-    assert response.status_code == 409
-    assert "5 row(s) with errors; nothing was imported" in response.content.decode()
+    assert response.status_code == 302
+    work_queue()
+    job = Job.objects.get(business=business)
+    assert job.status == "failed"
+    assert "5 row(s) with errors; nothing was imported" in job.error
+    page = client.get(response.url).content.decode()
+    assert "5 row(s) with errors; nothing was imported" in page
     assert not ResultEntry.objects.exists()
     assert not DailyRollup.objects.filter(business=business, spend__gt=0).exists()
     assert ReportUpload.objects.filter(pk=report.pk).exists()  # still there to look at
@@ -606,10 +600,13 @@ def test_apply_writes_in_bulk_not_one_query_per_row(business, editor, gifts):
     writes = [
         q["sql"] for q in large_queries if q["sql"].startswith('INSERT INTO "planner_resultentry"')
     ]
-    assert all("ON CONFLICT" in sql for sql in writes)
-    assert len(writes) <= -(-600 // 90)
+    # One statement copies the staged days into the results, whatever their number.
+    assert len(writes) == 1 and "SELECT" in writes[0] and "ON CONFLICT" in writes[0]
+    staged = [q for q in large_queries if 'INSERT INTO "planner_stagedresultday"' in q["sql"]]
+    assert len(staged) <= 10
     assert len(large_queries) < 60  # 600 rows
-    assert len(small_queries) < 20
+    assert len(small_queries) < 30
+    assert not StagedResultDay.objects.exists()  # staging is emptied afterwards
     assert ResultEntry.objects.filter(task=gifts).count() == 600
     assert ResultEntry.objects.get(task=gifts, date=datetime.date(2025, 1, 11)).spend == D("10.25")
 

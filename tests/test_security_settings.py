@@ -215,6 +215,9 @@ def run_python(code, env_overrides, timeout=60):
             "TRUSTED_PROXY_COUNT",
             "DATABASE_URL",  # SQLite unless a test says otherwise (CI runs the suite on both)
             "DB_CONNECT_TIMEOUT",
+            "DB_TIMEOUT_PROFILE",
+            "DB_STATEMENT_TIMEOUT_MS",
+            "DB_LOCK_TIMEOUT_MS",
             "STATIC_ROOT",
             "EMAIL_BACKEND",
         }
@@ -335,8 +338,17 @@ def test_production_settings_from_the_environment():
     assert values["X_FRAME_OPTIONS"] == "DENY"
     assert values["SECURE_REDIRECT_EXEMPT"] == ["^healthz$"]
     assert values["STORAGE"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    # PostgreSQL gives up connecting after a few seconds instead of hanging a worker.
-    assert values["DB_OPTIONS"] == {"connect_timeout": 3}
+    # PostgreSQL gives up connecting after a few seconds instead of hanging a worker, and the
+    # server cancels what runs or waits too long (tests/test_db_timeouts.py: the profiles).
+    assert values["DB_OPTIONS"] == {
+        "options": "-c statement_timeout=5000 -c lock_timeout=3000",
+        "connect_timeout": 3,
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 10000,
+    }
     # Without REDIS_URL: the local-memory cache and sessions in the database.
     assert values["CACHE_BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
@@ -350,7 +362,12 @@ def test_development_settings_do_not_force_https():
     assert values["SECURE_SSL_REDIRECT"] is False
     assert values["SESSION_COOKIE_SECURE"] is False
     assert values["SECURE_HSTS_SECONDS"] == 0
-    assert values["DB_OPTIONS"] == {}  # SQLite: no connect timeout to set
+    # SQLite: no connect timeout to set; the web server and the worker share the file.
+    assert values["DB_OPTIONS"] == {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 
 
 @pytest.fixture(scope="module")

@@ -34,7 +34,7 @@ from tests.factories import (
     TimeEntryFactory,
     UserFactory,
 )
-from tests.url_walk import url_arguments, url_patterns
+from tests.url_walk import make_job, url_arguments, url_patterns
 
 User = get_user_model()
 
@@ -144,6 +144,13 @@ def xss(settings, tmp_path, business, owner):
         "time": smo.time_entries.get(),
         "result": smm.results.get(),
         "upload": _report_upload(business, owner, smm),
+        "job": make_job(
+            business,
+            owner,
+            label=tagged("job label"),
+            status="failed",
+            error=tagged("job error"),
+        ),
     }
 
 

@@ -48,6 +48,47 @@ def url_arguments(w, reset_link):
         "import_mapping": [w["upload"].pk],
         "import_confirm": [w["upload"].pk],
         "import_cancel": [w["upload"].pk],
+        "job_detail": [w["job"].pk],
+        "job_progress": [w["job"].pk],
+        "job_download": [w["job"].pk],
+        "my_job_detail": [w["job"].pk],
+        "my_job_progress": [w["job"].pk],
         "ical_feed": [w["business"].ical_token],
         "password_reset_confirm": reset_link,
     }
+
+
+def make_job(business, user, label="Import of r.csv", kind="report_import", **fields):
+    """A job of `business` (an ad-report import unless `kind` says), started by `user`."""
+    from planner.jobs.models import Job
+
+    return Job.objects.create(business=business, started_by=user, kind=kind, label=label, **fields)
+
+
+def make_export_job(business, user):
+    """A finished CSV export of `business`, started by `user`, with its file in the storage."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from planner.jobs.models import Job, JobKind, JobStatus
+
+    job = Job.objects.create(
+        business=business,
+        started_by=user,
+        kind=JobKind.EXPORT,
+        label="Export of the SMO posts (CSV)",
+        payload={"what": "tasks", "kind": "smo", "query": "", "key": "tasks:smo:"},
+        status=JobStatus.SUCCEEDED,
+        finished_at=timezone.now(),
+    )
+    name = default_storage.save(f"jobs/exports/job-{job.pk}.csv", ContentFile(b"id,title\n"))
+    job.result = {
+        "file": name,
+        "file_name": "smo-tasks.csv",
+        "content_type": "text/csv; charset=utf-8",
+        "size": 9,
+        "rows": 0,
+    }
+    job.save(update_fields=["result"])
+    return job

@@ -5,7 +5,6 @@ Editors and owners only; the steps between upload and confirm keep the report in
 """
 
 import hashlib
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -14,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 from planner import ad_reports, imports
 from planner.access import get_for_business, member_required
+from planner.jobs import services as jobs
+from planner.jobs.models import Job, JobKind
 from planner.models import ReportUpload, Role, Task
 from planner.views.common import business_url
 
@@ -192,31 +193,39 @@ def _render_preview(request, upload, preview, status=200, refused=None):
 @member_required(Role.EDITOR)
 @require_POST
 def import_confirm(request, pk):
-    upload = _upload(request, pk)
-    try:
-        preview = imports.apply(upload, request.business)
-    except imports.ImportRefused as refusal:
-        if not ReportUpload.objects.filter(pk=upload.pk).exists():  # confirmed twice at once
-            messages.info(request, str(refusal))
-            return redirect(business_url(request, "smm_list"))
-        report = _report(request, upload)
-        if report is None:
-            return redirect(business_url(request, "import_upload"))
-        preview = imports.build_preview(request.business, report)
-        return _render_preview(request, upload, preview, status=409, refused=str(refusal))
-    messages.success(request, imports.summary(preview))
-    period = {
-        "period": "custom",
-        "start": preview.first_date.isoformat(),
-        "end": preview.last_date.isoformat(),
-    }
-    return redirect(business_url(request, "dashboard") + "?" + urlencode(period))
+    """Start the import as a background job and show its progress.
+
+    Confirming one upload twice (a double click, a second tab) finds the same job, so the
+    report is applied once.
+    """
+    key = imports.job_key(request.business, pk)
+    job = Job.objects.for_business(request.business).filter(dedupe_key=key).first()
+    if job is not None and job.status == "failed":
+        job = None  # e.g. the mappings changed meanwhile: confirming again tries again
+    if job is None:
+        upload = _upload(request, pk)
+        job = jobs.start(
+            JobKind.REPORT_IMPORT,
+            label=f"Import of {upload.file_name}",
+            business=request.business,
+            user=request.user,
+            payload={"upload_id": upload.pk},
+            dedupe_key=key,
+        )
+    return redirect(business_url(request, "job_detail", job.pk))
 
 
 @member_required(Role.EDITOR)
 @require_POST
 def import_cancel(request, pk):
     upload = _upload(request, pk)
-    upload.delete()
+    key = imports.job_key(request.business, pk)
+    job = Job.objects.for_business(request.business).filter(dedupe_key=key).first()
+    if job is not None and not job.is_finished:
+        messages.error(request, f"{upload.file_name} is being imported; it cannot be cancelled.")
+        return redirect(business_url(request, "job_detail", job.pk))
+    if not imports.cancel(upload):  # imported meanwhile
+        messages.info(request, f"{upload.file_name} was imported before it could be cancelled.")
+        return redirect(business_url(request, "smm_list"))
     messages.success(request, f"Import of {upload.file_name} cancelled; nothing was saved.")
     return redirect(business_url(request, "smm_list"))

@@ -6,6 +6,8 @@ lost its browser cannot pass silently.
 """
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -65,3 +67,39 @@ def page(browser, live_server):
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def start_worker(live_server):
+    """Start a real `manage.py worker` process on the test database; stopped after the test."""
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{settings_dict['NAME']}"
+    else:
+        url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + settings_dict["NAME"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "planner.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": url,
+        "TASKS_BACKEND": "db",
+        "JOBS_HEARTBEAT_SECONDS": "1",
+        "DB_TIMEOUT_PROFILE": "worker",
+    }
+    started = []
+
+    def start():
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "worker", "--interval", "0.2"],
+            cwd=Path(__file__).resolve().parents[2],
+            env=env,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.terminate()
+        process.wait(timeout=30)

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 META_REPORT = Path(__file__).resolve().parents[1] / "samples" / "meta_daily.csv"
 
 
-def test_editor_imports_a_meta_report(page: Page, artifacts_dir: Path) -> None:
+def test_editor_imports_a_meta_report(page: Page, artifacts_dir: Path, start_worker) -> None:
     membership = MembershipFactory(
         user__username="erin", role=Role.EDITOR, business__name="Acme Roasters"
     )
@@ -61,10 +61,21 @@ def test_editor_imports_a_meta_report(page: Page, artifacts_dir: Path) -> None:
     assert not ResultEntry.objects.exists()  # nothing saved before the confirmation
     page.screenshot(path=artifacts_dir / "import-preview.png", full_page=True)
 
-    # 4. Confirm: on to the dashboard for the report's days, which shows the spend.
+    # 4. Confirm: a background job; its page shows a progress bar that htmx keeps up to date.
     confirm.click()
+    expect(page.get_by_role("heading", name="Import of meta_daily.csv")).to_be_visible()
+    expect(page.get_by_test_id("job-bar")).to_be_visible()
+    expect(page.get_by_test_id("job-phase")).to_have_text("Waiting for a worker")
+    assert not ResultEntry.objects.exists()
+    worker = start_worker()  # a real `manage.py worker` process on the test database
+    expect(page.get_by_test_id("job-result")).to_contain_text(
+        "Ad report imported: 6 day(s) added", timeout=30_000
+    )
+    expect(page.get_by_test_id("job-progress")).to_have_attribute("data-status", "succeeded")
+    page.screenshot(path=artifacts_dir / "import-done.png", full_page=True)
+    assert worker.poll() is None  # still serving
+    page.get_by_role("link", name="See the spend on the dashboard").click()
     expect(page).to_have_url(re.compile(r"\?period=custom&start=2026-11-02&end=2026-11-04$"))
-    expect(page.get_by_role("status")).to_contain_text("Ad report imported: 6 day(s) added")
     expect(page.get_by_test_id("smm-cost")).to_have_text("$4,702.90")
     expect(page.get_by_test_id("paid-cpc")).to_have_text("$1.86")  # 4,702.90 ÷ 2,532 clicks
 

@@ -140,11 +140,12 @@ class Command(BaseCommand):
             connection.execute_wrapper(
                 lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)
             ),
-            timed(imports, "write_days", inner, "  of which the bulk upsert"),
+            timed(imports, "_stage", inner, "  of which staging the days"),
+            timed(imports, "_copy_staged", inner, "  of which the copy into the results"),
             timed(imports.rollups, "refresh", inner, "  of which rollups.refresh"),
         ):
-            applied = imports.apply(upload, business)  # parses and checks again, then writes
-        times["apply (confirm: all in one transaction)"] = time.perf_counter() - step
+            applied = imports.apply(upload, business)  # what the confirm's job runs
+        times["apply (the job: parse, check, stage, copy)"] = time.perf_counter() - step
         times.update(inner)
         times["total"] = time.perf_counter() - started
 
