@@ -4,8 +4,8 @@ Pure functions, no database: `read()` turns an uploaded file into text and finds
 says why it cannot), `parse()` turns the text into dated figures per campaign name, with an error
 for each row it cannot read. Matching campaign names to tasks and saving are in planner/imports.py.
 
-The columns come from third-party importers, not official documentation (shared/DESIGN.md, "Ad-
-platform report exports"), so they are all in COLUMNS below: correct a header there and nothing
+The columns come from third-party importers, not official documentation (docs/domain.md,
+"Ad-report imports"), so they are all in COLUMNS below: correct a header there and nothing
 else changes.
 """
 
@@ -20,6 +20,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 MAX_BYTES = 20 * 1024 * 1024  # said on the upload page; 100,000 Meta rows are about 10 MB
 MAX_MB = MAX_BYTES // (1024 * 1024)
 HEADER_SEARCH_LINES = 20  # LinkedIn puts a few lines about the report above its header
+# What the header search looks at, so that a hostile upload costs milliseconds, not minutes (a
+# 20 MB file of 20 lines × 500,000 cells used to compare every cell with every column: about a
+# minute per upload). A real header is a few hundred characters and at most a few dozen columns
+# (a full Meta export: about 60); the bounds leave room for far more than that. Past them the
+# file is refused with a message saying which line is too long or too wide.
+MAX_HEADER_LINE_CHARS = 16 * 1024  # characters of one line searched for a header
+MAX_HEADER_CELLS = 200  # cells of one line (for one delimiter) considered as a header
 CURRENCY = "{currency}"  # in a header below: a three-letter ISO 4217 code, e.g. "USD"
 
 # The one mapping table: which column of which report feeds which figure of a day's results.
@@ -80,6 +87,7 @@ FIGURES = COUNTS + AMOUNTS
 MAX_COUNT = 2**63 - 1  # PositiveBigIntegerField
 MAX_AMOUNT = Decimal("9999999999.99")  # money_field: 12 digits, 2 places
 CENT = Decimal("0.01")
+ZERO = Decimal(0)
 
 DELIMITERS = (",", ";", "\t")
 # Signatures of files people pick by mistake instead of the CSV export.
@@ -241,9 +249,22 @@ def find_header(text):
     The delimiter is sniffed from the header itself: the one of "," ";" and tab that splits a
     line into the columns of a known format. (csv.Sniffer guesses from the data too, and is
     easily misled by decimal commas in ';' files or commas inside campaign names.)
+
+    Bounded, whatever the file: at most HEADER_SEARCH_LINES lines of at most
+    MAX_HEADER_LINE_CHARS characters each are looked at, and a line that splits into more than
+    MAX_HEADER_CELLS cells is not a header. A line longer than that above the header refuses
+    the file (ReportError) without reading the rest of it; lines under the header are rows,
+    for parse().
     """
-    lines = text.splitlines()[:HEADER_SEARCH_LINES]
-    for number, line in enumerate(lines, start=1):
+    wide = None  # (line number, cells) of the first line too wide to be a header
+    for number, line in enumerate(_first_lines(text), start=1):
+        if len(line) > MAX_HEADER_LINE_CHARS:
+            raise ReportError(
+                _no_header(
+                    f"line {number} is longer than {MAX_HEADER_LINE_CHARS:,} characters, far "
+                    "more than any report's header"
+                )
+            )
         if not line.strip():
             continue
         for delimiter in DELIMITERS:
@@ -253,14 +274,39 @@ def find_header(text):
                 cells = next(csv.reader([line], delimiter=delimiter), [])
             except csv.Error:  # e.g. a cell over csv.field_size_limit(): not a header
                 continue
+            if len(cells) > MAX_HEADER_CELLS:
+                wide = wide or (number, len(cells))
+                continue
             header = _match(cells, delimiter, number)
             if header:
                 return header
-    raise ReportError(
-        "No recognizable header in the first lines of the file. Expected a daily report from "
-        "Meta Ads Manager (Reporting starts, Campaign name, Amount spent (USD), …), LinkedIn "
-        "Campaign Manager (Start Date (in UTC), Campaign Name, Total Spent, …) or a CSV with "
-        "the columns date, campaign, impressions, clicks, conversions, spend, conversion value."
+    if wide:
+        raise ReportError(
+            _no_header(
+                f"line {wide[0]} has {wide[1]:,} columns, and a report's header has at most "
+                f"{MAX_HEADER_CELLS}"
+            )
+        )
+    raise ReportError(_no_header())
+
+
+def _first_lines(text):
+    """The first HEADER_SEARCH_LINES lines, as text.splitlines() would give them (parse() numbers
+    rows with it), without splitting the whole file: only a prefix that holds them all when
+    each is at most MAX_HEADER_LINE_CHARS long (plus its line break) is split. A longer line
+    among them comes out longer than MAX_HEADER_LINE_CHARS, cut at the end of the prefix."""
+    prefix = text[: HEADER_SEARCH_LINES * (MAX_HEADER_LINE_CHARS + 2)]
+    return prefix.splitlines()[:HEADER_SEARCH_LINES]
+
+
+def _no_header(reason=""):
+    return (
+        "No recognizable header in the first lines of the file"
+        + (f": {reason}. " if reason else ". ")
+        + "Expected a daily report from Meta Ads Manager (Reporting starts, Campaign name, "
+        "Amount spent (USD), …), LinkedIn Campaign Manager (Start Date (in UTC), Campaign "
+        "Name, Total Spent, …) or a CSV with the columns date, campaign, impressions, clicks, "
+        "conversions, spend, conversion value."
     )
 
 
@@ -271,11 +317,12 @@ def _match(cells, delimiter, line):
         for name, pattern, _required in SPECS[fmt]:
             for index, key in enumerate(keys):
                 found = pattern.match(key)
-                if found and name not in columns:
+                if found:  # the first column of that name
                     columns[name] = index
                     names[name] = " ".join(cells[index].replace("\ufeff", "").split())
                     if found.groups():
                         currency = found.group(1).upper()
+                    break
         required = {name for name, _pattern, required in SPECS[fmt] if required}
         if not required <= set(columns):
             continue
@@ -301,25 +348,37 @@ def parse(text, *, currency=None):
     columns = header.columns
     width = max(columns.values()) + 1
     comma_decimal = header.delimiter == ";"
-    figure_columns = [(name, columns.get(name), header.names.get(name, "")) for name in FIGURES]
+    # (figure, its column's index or None, its header, its value when the report lacks it)
+    figure_columns = [
+        (name, columns.get(name), header.names.get(name, ""), 0 if name in COUNTS else ZERO)
+        for name in FIGURES
+    ]
     date_end = columns.get("date_end")
     start = header.line + 1
+    campaign_column, date_column = columns["campaign"], columns["date"]
+    date_label = header.names["date"]
+    spelled = {}  # each campaign spelling, with its spaces normalised once
+    rows, errors = report.rows, report.errors
     for cells in _records(reader, start):
         line, start = start, header.line + reader.line_num + 1
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():
             continue
-        campaign = (
-            " ".join(cells[columns["campaign"]].split()) if len(cells) > columns["campaign"] else ""
-        )
+        if len(cells) > campaign_column:
+            raw_name = cells[campaign_column]
+            campaign = spelled.get(raw_name)
+            if campaign is None:
+                campaign = spelled[raw_name] = " ".join(raw_name.split())
+        else:
+            campaign = ""
         if len(cells) < width:
-            report.errors.append(
+            errors.append(
                 RowError(line, f"The row has {len(cells)} columns, the header {width}.", campaign)
             )
             continue
         try:
             if not campaign:
                 raise ValueError(f"{header.names['campaign']} is empty.")
-            day = _date(header.names["date"], cells[columns["date"]])
+            day = _date(date_label, cells[date_column])
             if date_end is not None and cells[date_end].strip():
                 end = _date(header.names["date_end"], cells[date_end])
                 if end != day:
@@ -328,13 +387,17 @@ def parse(text, *, currency=None):
                         "with a daily breakdown (one row per day)."
                     )
             figures = tuple(
-                _figure(name, column, cells[index] if index is not None else "", comma_decimal)
-                for name, index, column in figure_columns
+                [
+                    _figure(name, column, cells[index], comma_decimal)
+                    if index is not None
+                    else absent
+                    for name, index, column, absent in figure_columns
+                ]
             )
         except ValueError as error:
-            report.errors.append(RowError(line, str(error), campaign))
+            errors.append(RowError(line, str(error), campaign))
             continue
-        report.rows.append(Row(line, day, campaign, figures))
+        rows.append(Row(line, day, campaign, figures))
     if not report.rows and not report.errors:
         raise ReportError("The report has a header but no rows under it.")
     return report
@@ -362,7 +425,12 @@ def _figure(name, column, raw, comma_decimal):
     """One figure of a row; errors name the report's own column, as the user will look for it."""
     if raw.isascii() and raw.isdigit():  # the common case, without the checks below
         return int(raw) if name in COUNTS else Decimal(raw)
-    value = parse_number(raw, comma_decimal=comma_decimal, label=column)
+    if not raw:  # Meta leaves "Results" empty on days without any
+        return 0 if name in COUNTS else ZERO
+    if not comma_decimal and _POINT_DECIMAL.match(raw):  # "12,345", "1,234.56": no sign, spaces
+        value = Decimal(raw.replace(",", ""))
+    else:
+        value = parse_number(raw, comma_decimal=comma_decimal, label=column)
     if name in COUNTS:
         if value != value.to_integral_value():
             raise ValueError(f"{column} “{raw.strip()}” is not a whole number.")

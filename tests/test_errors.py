@@ -47,11 +47,11 @@ def raise_operational_error(request):
 
 def run_a_query_the_database_refuses(request):
     """A real OperationalError that is a bug, not an outage: SQLite cannot find the column;
-    PostgreSQL cancels the statement when it outlives its timeout."""
+    PostgreSQL has no current value of a sequence this session never advanced (55000)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL statement_timeout = 1")
-            cursor.execute("SELECT pg_sleep(1)")
+            cursor.execute("CREATE TEMPORARY SEQUENCE IF NOT EXISTS never_advanced")
+            cursor.execute("SELECT currval('never_advanced')")
         else:
             cursor.execute("SELECT nope FROM planner_task")
     return HttpResponse("not reached")
@@ -273,7 +273,9 @@ def _wrapped(cause):
         (sqlite_error("database is locked"), True),  # busy: try again shortly
         (sqlite_error("unable to open database file"), True),
         (sqlite_error("database or disk is full"), True),
-        (postgres_error("57014"), False),  # statement timeout: a query to fix
+        (postgres_error("57014"), True),  # statement timeout: a server too slow to answer
+        (postgres_error("55P03"), True),  # lock timeout: someone else holds the lock
+        (postgres_error("55000"), False),  # object not in prerequisite state: a bug
         (postgres_error("08006"), True),  # connection failure
         (postgres_error("53100"), True),  # disk full
         (postgres_error("53300"), True),  # too many connections
