@@ -1,6 +1,8 @@
 """CSV exports: what a list shows, as a spreadsheet can read it safely."""
 
 import csv
+import datetime
+import zoneinfo
 from decimal import Decimal
 
 from django.utils import timezone
@@ -8,6 +10,7 @@ from django.utils import timezone
 from planner.kpis import money
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TASK_CHUNK = 2000  # tasks per fetch
 
 
 def safe_cell(value):
@@ -81,5 +84,132 @@ def task_rows(kind, tasks):
     writer = csv.writer(Echo())
     yield "\ufeff"  # a BOM, so spreadsheet programs read UTF-8
     yield writer.writerow([title for title, _value in columns])
-    for task in tasks.iterator(chunk_size=2000):
+    for task in tasks.iterator(chunk_size=TASK_CHUNK):
         yield writer.writerow([value(task) for _title, value in columns])
+
+
+# --- Exports as jobs ----------------------------------------------------------------------------
+#
+# The business's JSON export is always written by a job; a task list's CSV is streamed straight
+# to the browser up to JOB_THRESHOLD rows and written by a job past that. The job writes the
+# file to the job storage (planner/jobs/files.py), and its page offers it for download until it
+# expires.
+
+JOB_THRESHOLD = 5000  # rows: a longer task list is exported by a job
+CSV_TYPE = "text/csv; charset=utf-8"
+JSON_TYPE = "application/json"
+
+
+def needs_job(tasks):
+    """True when the list is longer than JOB_THRESHOLD (counted no further than that)."""
+    return tasks.order_by()[: JOB_THRESHOLD + 1].count() > JOB_THRESHOLD
+
+
+def start_export(business, user, payload, label):
+    """Start an export job, or find the same export this user already has running."""
+    from planner.jobs import services
+    from planner.jobs.models import ACTIVE, Job, JobKind
+
+    running = (
+        Job.objects.for_business(business)
+        .filter(kind=JobKind.EXPORT, started_by=user, status__in=ACTIVE)
+        .filter(payload__key=payload["key"])
+        .first()
+    )
+    if running is not None:
+        return running
+    return services.start(
+        JobKind.EXPORT, label=label, business=business, user=user, payload=payload
+    )
+
+
+def business_payload():
+    return {"what": "business", "key": "business"}
+
+
+def tasks_payload(kind, query, today):
+    """A task list's export: the kind, its filters (the list's query string) and the day."""
+    return {
+        "what": "tasks",
+        "kind": kind,
+        "query": query,
+        "today": today.isoformat(),
+        "key": f"tasks:{kind}:{query}",
+    }
+
+
+def run_export_job(job, progress):
+    """The job behind an export: write the file, store it, say where it is (planner/jobs).
+
+    Run again (a retry, a worker killed), it writes the same file again under the same name.
+    """
+    from planner import portability
+    from planner.jobs import files
+    from planner.jobs.services import JobRefused
+
+    business = job.business
+    what = job.payload.get("what")
+    day = timezone.localdate(timezone=zoneinfo.ZoneInfo(business.time_zone)).isoformat()
+    with timezone.override(business.time_zone), portability.read_snapshot():
+        if what == "business":
+            with files.writing_output(job, ".json") as output:
+                rows = portability.write_export(business, output.file, progress)
+            file_name, content_type = f"business-{business.pk}-{day}.json", JSON_TYPE
+        elif what == "tasks":
+            kind = job.payload["kind"]
+            tasks = _filtered(business, kind, job.payload)
+            with files.writing_output(job, ".csv") as output:
+                rows = write_task_csv(kind, tasks, output.file, progress)
+            file_name, content_type = f"{kind}-tasks-{day}.csv", CSV_TYPE
+        else:
+            raise JobRefused("This export is of an unknown kind.")
+    return {
+        "message": f"The export is ready: {rows:,} row(s), {_size(output.size)}.",
+        "file": output.name,
+        "file_name": file_name,
+        "content_type": content_type,
+        "size": output.size,
+        "rows": rows,
+    }
+
+
+def _filtered(business, kind, payload):
+    """The list as it was asked for: the same filters, as of the day it was asked."""
+    from django.http import QueryDict
+
+    from planner.forms import TaskFilterForm
+    from planner.models import Task
+
+    query = QueryDict(payload.get("query", ""))
+    filters = TaskFilterForm(query or None, business=business, kind=kind)
+    return filters.apply(
+        Task.objects.for_business(business)
+        .filter(kind=kind)
+        .select_related("platform", "campaign", "assignee", "business"),
+        today=datetime.date.fromisoformat(payload["today"]),
+    )
+
+
+def write_task_csv(kind, tasks, out, progress=None):
+    """The task list as CSV (what `task_rows` streams), to the binary file `out`, reading the
+    tasks in chunks; returns the rows written."""
+    report = progress.update if progress else (lambda **kwargs: None)
+    total = tasks.count()
+    report(phase="Writing the CSV", done=0, total=total)
+    rows = -1  # the header is not a row
+    for line in task_rows(kind, tasks):
+        out.write(line.encode("utf-8"))
+        if line != "\ufeff":
+            rows += 1
+            if rows and rows % (TASK_CHUNK * 5) == 0:
+                report(done=rows)
+    report(done=min(rows, total) if total else 0)
+    return rows
+
+
+def _size(size):
+    for unit in ("bytes", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:,} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024
+    return ""

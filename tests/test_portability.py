@@ -1,4 +1,8 @@
-"""A business exported as JSON and imported again reproduces every row and every number."""
+"""A business exported as JSON and imported again reproduces every row and every number.
+
+Both directions are background jobs (planner/jobs): the export's file is downloaded from its
+job page, the import's file is checked and imported by its job.
+"""
 
 import datetime
 import json
@@ -10,9 +14,46 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from planner.dashboard import Filters, dashboard_summary
+from planner.jobs.models import Job, JobKind, JobStatus
 from planner.models import Business, Campaign, Membership, Platform, ResultEntry, Task, TimeEntry
 from planner.periods import Period, period_for
 from tests.factories import UserFactory
+from tests.jobs_support import work_queue
+
+
+@pytest.fixture(autouse=True)
+def job_files(settings, tmp_path):
+    """Job files (uploads, exports) in a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def export_via_job(client, business):
+    """Start the business's export, run its job, download the file: (job, bytes)."""
+    response = client.post(reverse("business_export", args=[business.pk]))
+    assert response.status_code == 302, response.status_code
+    job = Job.objects.filter(kind=JobKind.EXPORT, business=business).latest("pk")
+    assert response.url == reverse("job_detail", args=[business.pk, job.pk])
+    work_queue()
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error_detail or job.error
+    download = client.get(reverse("job_download", args=[business.pk, job.pk]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;")
+    return job, b"".join(download.streaming_content)
+
+
+def import_via_job(client, upload):
+    """POST an export to the import page, run the job: the Job (its status says how it went)."""
+    response = client.post(reverse("business_import"), {"file": upload})
+    assert response.status_code == 302, response.status_code
+    job = Job.objects.filter(kind=JobKind.BUSINESS_IMPORT).latest("pk")
+    assert response.url == reverse("my_job_detail", args=[job.pk])
+    work_queue()
+    job.refresh_from_db()
+    assert job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+    assert not job.error_detail, job.error_detail  # refused on purpose, never by surprise
+    return job
 
 
 def rows(business):
@@ -85,14 +126,13 @@ def demo(db):
 def test_round_trip_reproduces_rows_and_dashboard(client, demo):
     owner = Membership.objects.get(business=demo, role="owner").user
     client.force_login(owner)
-    response = client.get(reverse("business_export", args=[demo.pk]))
-    assert response["Content-Disposition"].startswith("attachment;")
-    exported = response.content
+    _job, exported = export_via_job(client, demo)
     upload = SimpleUploadedFile("export.json", exported, content_type="application/json")
-    response = client.post(reverse("business_import"), {"file": upload})
-    assert response.status_code == 302
+    job = import_via_job(client, upload)
+    assert job.status == JobStatus.SUCCEEDED
     copy = Business.objects.exclude(pk=demo.pk).get()
-    assert response.url == reverse("dashboard", args=[copy.pk])
+    assert job.result["business_id"] == copy.pk
+    assert job.result["links"] == [["Open its dashboard", reverse("dashboard", args=[copy.pk])]]
     assert rows(copy) == rows(demo)
     today = datetime.date.today()
     for period in (
@@ -104,14 +144,18 @@ def test_round_trip_reproduces_rows_and_dashboard(client, demo):
 
 
 def test_export_is_owner_only(client_for, business, editor):
-    assert client_for(editor).get(reverse("business_export", args=[business.pk])).status_code == 403
+    client = client_for(editor)
+    assert client.get(reverse("business_export", args=[business.pk])).status_code == 403
+    assert client.post(reverse("business_export", args=[business.pk])).status_code == 403
+    assert not Job.objects.exists()
 
 
 def test_export_contains_no_other_business(client_for, business, owner, smo_task, other_business):
     from tests.factories import SmoTaskFactory
 
     SmoTaskFactory(business=other_business, title="Their secret")
-    data = json.loads(client_for(owner).get(reverse("business_export", args=[business.pk])).content)
+    _job, exported = export_via_job(client_for(owner), business)
+    data = json.loads(exported)
     assert [t["title"] for t in data["tasks"]] == [smo_task.title]
     assert "Their secret" not in json.dumps(data)
 
@@ -167,11 +211,9 @@ def test_export_contains_no_other_business(client_for, business, owner, smo_task
 def test_bad_files_are_refused_and_nothing_is_created(client_for, db, content, message):
     user = UserFactory()
     before = Business.objects.count()
-    response = client_for(user).post(
-        reverse("business_import"), {"file": SimpleUploadedFile("x.json", content)}
-    )
-    assert response.status_code == 400
-    assert message in " ".join(response.context["form"].errors["file"])
+    job = import_via_job(client_for(user), SimpleUploadedFile("x.json", content))
+    assert job.status == JobStatus.FAILED
+    assert message in job.error
     assert Business.objects.count() == before
 
 
@@ -218,13 +260,14 @@ def small_export():
 
 
 def import_file(client_for, data):
+    """Import `data` through the page and its job: the Job."""
     upload = SimpleUploadedFile("x.json", json.dumps(data).encode())
-    return client_for(UserFactory()).post(reverse("business_import"), {"file": upload})
+    return import_via_job(client_for(UserFactory()), upload)
 
 
 def test_a_hand_made_file_is_imported_the_way_the_forms_would_save_it(client_for, db):
-    response = import_file(client_for, small_export())
-    assert response.status_code == 302
+    job = import_file(client_for, small_export())
+    assert job.status == JobStatus.SUCCEEDED
     platform = Platform.objects.get()
     post = Task.objects.get(kind="smo")
     assert platform.handle == "shop"  # as PlatformForm stores '@shop '
@@ -239,7 +282,7 @@ def test_hours_of_someone_unknown_here_are_kept_without_a_member(client_for, db)
     data = small_export()
     data["members"] = [{"username": "left-the-company", "role": "editor"}]
     data["time_entries"][0]["user"] = "left-the-company"
-    assert import_file(client_for, data).status_code == 302
+    assert import_file(client_for, data).status == JobStatus.SUCCEEDED
     assert TimeEntry.objects.get().user is None
 
 
@@ -282,7 +325,7 @@ def test_what_the_forms_refuse_the_import_refuses_too(client_for, db, change, me
     if message is None:  # a minimum age alone is fine; a maximum below it is not
         data["tasks"][1]["audience_age_max"] = 25
         message = "tasks[1]: The maximum age cannot be below the minimum."
-    response = import_file(client_for, data)
-    assert response.status_code == 400
-    assert message in " ".join(response.context["form"].errors["file"])
+    job = import_file(client_for, data)
+    assert job.status == JobStatus.FAILED
+    assert message in job.error
     assert not Business.objects.exists() and not Task.objects.exists()

@@ -1,15 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from planner import portability, services
+from planner import exports, portability, services
 from planner.access import CURRENT_BUSINESS_KEY, get_for_business, member_required
 from planner.forms import BusinessForm, BusinessImportForm, MemberAddForm, MemberRoleForm
+from planner.jobs.models import Job, JobKind
 from planner.models import Business, Membership, Role
 from planner.selectors import business_members
 
@@ -155,27 +154,40 @@ def member_remove(request, pk):
 
 @member_required(Role.OWNER)
 def business_export(request):
-    """The whole business as one JSON file (owners only: it includes every member)."""
-    data = portability.export_business(request.business)
-    day = timezone.localdate().isoformat()
-    response = JsonResponse(data, json_dumps_params={"indent": 1, "ensure_ascii": False})
-    response["Content-Disposition"] = (
-        f'attachment; filename="business-{request.business.pk}-{day}.json"'
+    """The whole business as one JSON file (owners only: it includes every member).
+
+    A job writes it (it can be large); GET shows the button that POSTs here to start one, and
+    the recent exports. The job's page offers the file when it is ready.
+    """
+    business = request.business
+    if request.method == "POST":
+        job = exports.start_export(
+            business,
+            request.user,
+            exports.business_payload(),
+            label=f"Export of all data of {business.name} (JSON)",
+        )
+        return redirect("job_detail", business_id=business.pk, pk=job.pk)
+    recent = (
+        Job.objects.for_business(business)
+        .filter(kind=JobKind.EXPORT, payload__what="business")
+        .select_related("started_by")
+        .order_by("-created_at", "-pk")[:5]
     )
-    return response
+    return render(request, "businesses/business_export.html", {"recent": recent})
 
 
 @login_required
 def business_import(request):
-    """Create a new business from an export; the person importing becomes its owner."""
+    """Create a new business from an export; the person importing becomes its owner.
+
+    The request only checks the file's size and stores it; a job imports it (planner/jobs),
+    and its page (/jobs/<id>/) shows the progress, then a link to the new business or what in
+    the file was wrong.
+    """
     form = BusinessImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            business = portability.import_business(form.cleaned_data["data"], request.user)
-        except portability.ImportError_ as error:
-            form.add_error("file", str(error))
-        else:
-            messages.success(request, f"{business.name} was imported.")
-            return redirect("dashboard", business_id=business.pk)
+        job = portability.start_import(form.cleaned_data["file"], request.user)
+        return redirect("my_job_detail", pk=job.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "businesses/business_import.html", {"form": form}, status=status)

@@ -1,7 +1,5 @@
 """SMO posts and SMM ad campaigns share these views; `kind` comes from the URL."""
 
-import mimetypes
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError
@@ -10,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from planner import exports, services, text_rules, utm
+from planner import exports, images, services, text_rules, utm
 from planner.access import get_for_business, member_required
 from planner.forms import TASK_FORMS, ResultEntryForm, TaskFilterForm, TimeEntryForm
 from planner.models import Campaign, Kind, Platform, ResultEntry, Role, Task, TimeEntry
@@ -59,11 +57,34 @@ def task_list(request, kind):
 
 @member_required()
 def task_export(request, kind):
-    """Exactly what the list shows with the same filters (all pages), as CSV."""
+    """Exactly what the list shows with the same filters (all pages), as CSV.
+
+    Up to exports.JOB_THRESHOLD rows it is streamed at once. A longer list is written by a job:
+    this URL then shows a button that POSTs here to start it (a GET starts nothing), and the
+    job's page offers the file when it is ready.
+    """
+    if request.method == "POST":
+        query = request.GET.urlencode()
+        job = exports.start_export(
+            request.business,
+            request.user,
+            exports.tasks_payload(kind, query, timezone.localdate()),
+            label=f"Export of the {LABELS[kind]}s (CSV)",
+        )
+        return redirect("job_detail", business_id=request.business.pk, pk=job.pk)
     _filters, tasks = _filtered_tasks(request, kind)
-    response = StreamingHttpResponse(
-        exports.task_rows(kind, tasks), content_type="text/csv; charset=utf-8"
-    )
+    if exports.needs_job(tasks):
+        return render(
+            request,
+            "tasks/task_export.html",
+            {
+                "kind": kind,
+                "label": LABELS[kind],
+                "threshold": exports.JOB_THRESHOLD,
+                "query": request.GET.urlencode(),
+            },
+        )
+    response = StreamingHttpResponse(exports.task_rows(kind, tasks), content_type=exports.CSV_TYPE)
     day = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{kind}-tasks-{day}.csv"'
     return response
@@ -200,8 +221,12 @@ def task_image(request, pk):
     task = _task(request, pk)
     if not task.image:
         raise Http404("No image.")
-    content_type = mimetypes.guess_type(task.image.name)[0] or "application/octet-stream"
-    return FileResponse(task.image.open("rb"), content_type=content_type)
+    file = task.image.open("rb")
+    content_type = images.content_type(file)
+    file.seek(0)
+    if content_type is None:  # stored before uploads were checked: never shown inline
+        return FileResponse(file, content_type="application/octet-stream", as_attachment=True)
+    return FileResponse(file, content_type=content_type)
 
 
 @member_required(Role.EDITOR)
