@@ -96,6 +96,11 @@ DEFAULTS = {
 }
 # The sections that grow with the business: read item by item, never held whole.
 BIG = ("tasks", "time_entries", "results")
+# The sections kept whole while the file is read (each row of the big ones may refer to them),
+# and how many items each may have: far more than any business has, so the memory they take
+# stays bounded whatever the file holds.
+SMALL = ("format", "business", "members", "platforms", "campaigns")
+MAX_SMALL_ITEMS = 10_000
 MEMBER = ("user__username", "role")
 BATCH = 2000  # rows per INSERT, and between two progress reports
 SCAN_CHUNK = 64 * 1024  # bytes read at a time by the scan for surrogate escapes
@@ -687,12 +692,16 @@ def _walk(events, survey):
                 if event != "start_array":
                     raise ImportError_(f"{top_key}: expected a list of objects.")
                 survey.counts[top_key] = 0
-            else:
+            elif top_key in SMALL:  # anything else in the file is checked, not kept
                 builder = ijson.ObjectBuilder()
         elif depth == 2 and top_key in BIG:
             if event != "start_map":
                 raise ImportError_(f"{top_key}: expected a list of objects.")
             survey.counts[top_key] += 1
+        elif depth == 2 and builder is not None and container[1] == MAX_SMALL_ITEMS:
+            raise ImportError_(
+                f"{top_key}: more than {MAX_SMALL_ITEMS:,} of them; a business has far fewer."
+            )
         if event == "string":
             problem = _unstorable(value)
             if problem:

@@ -237,6 +237,21 @@ def test_the_shape_of_the_file_is_checked(client_for, user, place, content, mess
     assert place.job_files() == []
 
 
+def test_only_the_sections_rows_refer_to_are_kept_and_they_have_a_bound(monkeypatch, user):
+    """What is read whole (business, members, platforms, campaigns) has a limit; anything else
+    in the file is checked and dropped, never kept (a big unknown section costs no memory)."""
+    data = bigger_export()
+    data["notes"] = [{"text": "x" * 100} for _ in range(1000)]
+    survey = portability._survey(lambda: _bytes(body(data)), portability.FAST)
+    assert set(survey.small) == {"format", "business", "platforms"}
+    assert survey.counts == {"tasks": 7, "time_entries": 6, "results": 6}
+    assert portability.import_business(data, user).tasks.count() == 7
+    monkeypatch.setattr(portability, "MAX_SMALL_ITEMS", 2)
+    data["platforms"] += [dict(data["platforms"][0], handle=f"shop{i}") for i in range(2)]
+    with pytest.raises(portability.ImportError_, match="^platforms: more than 2 of them"):
+        portability.import_business(data, user)
+
+
 def test_a_late_error_saves_nothing_and_names_the_first_bad_row(monkeypatch, user):
     """Rows are saved in batches as they are read; an error in a later batch (or the database
     refusing a batch) undoes everything, including the business."""
