@@ -150,7 +150,7 @@ def entry_delete(entry):
 @transaction.atomic
 def business_update(business):
     """Save business settings; a new time zone moves posts' work dates, so re-sum everything."""
-    before = Business.objects.select_for_update().get(pk=business.pk)
+    before = Business.objects.select_for_update(no_key=True).get(pk=business.pk)  # as rollups.lock
     business.save()
     if before.time_zone != business.time_zone:
         tasks = list(Task.objects.for_business(business))

@@ -12,7 +12,7 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Sum
 
 from planner import imports, rollups, services
@@ -128,3 +128,47 @@ def test_rollups_stay_exact_under_concurrent_saves_during_an_import():
     assert isinstance(out["saves"], int) and out["saves"] > 0, out["saves"]
     equal, raw = rollups_equal_raw(business)
     assert equal, raw
+
+
+
+def test_the_copy_checks_its_keys_before_the_business_lock_and_saves_do_not_wait_for_them(
+    monkeypatch,
+):
+    """At the moment the import takes the business's lock, the copied rows' foreign keys are
+    already checked (their key-share lock on the business is held, so FOR UPDATE is refused),
+    and a writer's lock (FOR NO KEY UPDATE) is not held up by them. Were the checks left to
+    COMMIT, they would run under the lock; were the lock FOR UPDATE, every save would wait for
+    the whole copy."""
+    business, ads, upload = setup()
+    real_lock, out = rollups.lock, {}
+
+    def other_writer():
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '1s'")
+                try:
+                    with transaction.atomic():
+                        cursor.execute(
+                            "SELECT 1 FROM planner_business WHERE id = %s FOR UPDATE NOWAIT",
+                            [business.pk],
+                        )
+                    for_update = "granted"
+                except OperationalError:
+                    for_update = "refused"
+            started = time.perf_counter()
+            real_lock(business.pk)
+            return for_update, time.perf_counter() - started
+
+    def lock_after_another_writer(pk):
+        if "writer" not in out:
+            thread = in_thread(other_writer, out, "writer")
+            thread.start()
+            thread.join(timeout=30)
+        real_lock(pk)
+
+    monkeypatch.setattr(rollups, "lock", lock_after_another_writer)
+    imports.apply(upload, business)
+    for_update, waited = out["writer"]
+    assert for_update == "refused"
+    assert waited < 0.5
+    assert rollups_equal_raw(business)[0]
