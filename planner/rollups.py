@@ -42,9 +42,7 @@ def lock(business_id):
     at it are inserted. With FOR UPDATE, every save in the business waited for the whole copy
     of an ad-report import (10 s at 1,000,000 rows), not just for its short locked step.
     """
-    list(
-        Business.objects.select_for_update(no_key=True).filter(pk=business_id).values_list("pk")
-    )
+    list(Business.objects.select_for_update(no_key=True).filter(pk=business_id).values_list("pk"))
 
 
 def tally(task, delta):

@@ -130,7 +130,6 @@ def test_rollups_stay_exact_under_concurrent_saves_during_an_import():
     assert equal, raw
 
 
-
 def test_the_copy_checks_its_keys_before_the_business_lock_and_saves_do_not_wait_for_them(
     monkeypatch,
 ):
