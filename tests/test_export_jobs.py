@@ -21,6 +21,7 @@ from planner.jobs.models import Job, JobKind, JobStatus
 from planner.models import ResultEntry, Role, Task, TimeEntry
 from tests.factories import MembershipFactory, SmoTaskFactory
 from tests.jobs_support import work_queue
+from tests.test_job_pages import many_jobs
 from tests.test_portability import export_via_job
 
 
@@ -100,6 +101,32 @@ def test_the_export_page_starts_nothing_until_its_button_is_pressed(
     assert url(business, "job_detail", job.pk) in recent
 
 
+@pytest.mark.parametrize("count", [3, 60])
+def test_the_export_page_and_a_finished_export_run_a_fixed_number_of_queries(
+    client_for, business, owner, smo_task, count, django_assert_num_queries
+):
+    owners = [
+        owner,
+        *(MembershipFactory(business=business, role=Role.OWNER).user for _ in range(4)),
+    ]
+    many_jobs(business, owners, count, kind=JobKind.EXPORT, payload={"what": "business"})
+    client = client_for(owner)
+    job, _content = export_via_job(client, business)  # the newest, ready to download
+    page_url = url(business, "business_export")
+    client.get(page_url)
+    # session, user, membership, the five latest exports with who started them, navbar
+    # businesses: 5, however many exports
+    with django_assert_num_queries(5):
+        page = client.get(page_url)
+    recent = page.content.decode().split('data-testid="recent-exports"')[1].split("</ul>")[0]
+    assert recent.count("<li>") == min(count + 1, 5)  # bounded: the latest five
+    assert url(business, "job_detail", job.pk) in recent
+    # session, user, membership, the job with who started it, navbar businesses: 5
+    with django_assert_num_queries(5):
+        done = client.get(url(business, "job_detail", job.pk))
+    assert 'data-testid="job-download"' in done.content.decode()
+
+
 def test_the_download_is_the_whole_business_as_json(client_for, business, owner, smo_task):
     job, content = export_via_job(client_for(owner), business)
     response = client_for(owner).get(url(business, "job_download", job.pk))
@@ -128,7 +155,7 @@ def test_only_owners_download_the_whole_business(
         assert client_for(someone).get(download).status_code == 404
     client.logout()
     anonymous = client.get(download)
-    assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("login"))
+    assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("account_login"))
     # It lists every member: an owner who is one no more cannot fetch it either.
     owner.memberships.filter(business=business).update(role=Role.EDITOR)
     assert client_for(owner).get(download).status_code == 404

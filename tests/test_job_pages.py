@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from planner.jobs.models import JobStatus
+from planner.jobs.models import Job, JobKind, JobStatus
 from tests.factories import MembershipFactory
 from tests.url_walk import make_job
 
@@ -80,7 +80,7 @@ def test_another_business_sees_no_job(client_for, business, outsider, jobs, othe
 def test_anonymous_is_sent_to_login(client, business, jobs):
     for name, args in (("job_list", []), ("job_detail", [jobs["done"].pk])):
         response = client.get(url(business, name, *args))
-        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+        assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
 
 
 def test_a_member_sees_their_own_jobs_and_editors_the_imports(
@@ -145,3 +145,104 @@ def test_a_business_job_is_not_reachable_through_the_personal_url(
 ):
     job = jobs["done"]  # started by the editor, in a business: only under /b/<id>/
     assert client_for(editor).get(reverse("my_job_detail", args=[job.pk])).status_code == 404
+
+
+# --- A fixed number of queries, however many jobs the business has ----------------------------
+
+
+def many_jobs(business, users, count, **fields):
+    """`count` jobs of every status, started by each of `users` in turn, saved in bulk."""
+    now = timezone.now()
+    statuses = [JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.SUCCEEDED, JobStatus.FAILED]
+    return Job.objects.bulk_create(
+        [
+            Job(
+                business=business,
+                started_by=users[i % len(users)],
+                kind=fields.get("kind", JobKind.REPORT_IMPORT),
+                label=f"Import of report-{i}.csv",
+                status=statuses[i % 4],
+                done=i % 4 and 10,
+                total=40,
+                error="The report has 2 row(s) with errors." if i % 4 == 3 else "",
+                started_at=now - datetime.timedelta(seconds=30),
+                heartbeat_at=now,
+                finished_at=now if i % 4 >= 2 else None,
+                **{k: v for k, v in fields.items() if k != "kind"},
+            )
+            for i in range(count)
+        ]
+    )
+
+
+@pytest.fixture
+def starters(business, owner, editor):
+    """Members who start jobs: the page must read who started each in one query."""
+    return [owner, editor, *(MembershipFactory(business=business).user for _ in range(3))]
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_the_jobs_page_runs_a_fixed_number_of_queries(
+    client_for, business, owner, starters, count, django_assert_num_queries
+):
+    many_jobs(business, starters, count)
+    client = client_for(owner)
+    page_url = url(business, "job_list")
+    client.get(page_url)  # the first visit remembers the business in the session
+    # session, user, membership, count, the page of jobs with who started them, navbar
+    # businesses: 6, however many jobs
+    with django_assert_num_queries(6):
+        response = client.get(page_url)
+    assert response.status_code == 200
+    assert response.content.decode().count('data-testid="job-row"') == min(count, 25)
+    if count > 25:  # bounded: the rest are on the next pages, read the same way
+        assert "Page 1 of 3 (60 in all)" in response.content.decode()
+        with django_assert_num_queries(6):
+            last = client.get(page_url, {"page": 3})
+        assert last.content.decode().count('data-testid="job-row"') == 10
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_a_job_page_and_its_progress_run_a_fixed_number_of_queries(
+    client_for, business, owner, starters, count, django_assert_num_queries
+):
+    many_jobs(business, starters, count)
+    job = make_job(
+        business,
+        starters[1],
+        status=JobStatus.RUNNING,
+        done=5,
+        total=40,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+    client = client_for(owner)
+    client.get(url(business, "job_detail", job.pk))
+    # session, user, membership, the job with who started it, navbar businesses: 5
+    with django_assert_num_queries(5):
+        assert client.get(url(business, "job_detail", job.pk)).status_code == 200
+    # The fragment htmx polls has no navbar: 4
+    with django_assert_num_queries(4):
+        assert client.get(url(business, "job_progress", job.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_my_job_pages_run_a_fixed_number_of_queries(
+    client_for, business, owner, count, django_assert_num_queries
+):
+    many_jobs(None, [owner], count, kind=JobKind.BUSINESS_IMPORT)
+    job = make_job(
+        None, owner, label="Import of backup.json", kind=JobKind.BUSINESS_IMPORT,
+        status=JobStatus.RUNNING, heartbeat_at=timezone.now(),
+    )  # fmt: skip
+    client = client_for(owner)
+    client.get(reverse("my_job_detail", args=[job.pk]))
+    # session, user, the job, navbar businesses, who started it: 5
+    with django_assert_num_queries(5):
+        page = client.get(reverse("my_job_detail", args=[job.pk]))
+    assert page.status_code == 200
+    # The way back, to try another file, is in the breadcrumb.
+    assert f'href="{reverse("business_import")}">Import a business</a>' in page.content.decode()
+    # session, user, the job: 3
+    with django_assert_num_queries(3):
+        assert client.get(reverse("my_job_progress", args=[job.pk])).status_code == 200
