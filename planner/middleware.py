@@ -333,3 +333,21 @@ class RequestBodyLimitMiddleware:
             logger.exception("Could not render 413.html; sending the plain fallback page")
             body = FALLBACK_413
         return HttpResponse(body, status=413)
+
+
+class FormErrorStatusMiddleware:
+    """A POST whose form was refused answers 400, on library pages too (allauth's re-show the
+    form with 200): the planner's rule for bad input, which tests and scripts rely on."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_template_response(self, request, response):
+        form = (getattr(response, "context_data", None) or {}).get("form")
+        refused = getattr(form, "is_bound", False) and form.errors
+        if request.method == "POST" and response.status_code == 200 and refused:
+            response.status_code = 400
+        return response

@@ -42,11 +42,15 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
     "django_rq",
     "planner",
     "planner.jobs",
+    "planner.accounts",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "planner.middleware.FormErrorStatusMiddleware",
     # Last, as django-axes asks: turns a lockout flagged by its backend into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -189,10 +195,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# django-axes checks for a lockout first and records every failure; our backend logs people in.
+# django-axes checks for a lockout first and records every failure; allauth's backend logs
+# people in, by username or by e-mail address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "planner.auth_backends.UsernameOrEmailBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -203,10 +210,46 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3  # a reset link works for three hours
+
+# Accounts (django-allauth): sign-up, log-in, e-mail addresses, password reset, MFA.
+ACCOUNT_ADAPTER = "planner.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "planner.accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# Nobody gets in (or joins a business) on an address they have not shown they read.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link scanner opening the mail must not verify it
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+# Sign-up and reset answer the same whether or not the address has an account; the address's
+# owner is told by e-mail instead.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset for an unknown address mails nobody
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Campaign planner: "
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# allauth's limits, counted in the cache (Redis in production, so every server shares them).
+# Failed log-ins are django-axes's alone (5 per username and address, below): one mechanism.
+ACCOUNT_RATE_LIMITS = {
+    "signup": "5/10m/ip,20/d/ip",
+    "login": "30/m/ip",
+    "login_failed": None,
+    "reset_password": "10/h/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key,5/d/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Campaign planner"
+MFA_RECOVERY_CODE_COUNT = 10
 
 # Failed logins (django-axes): 5 failures for one username from one IP address lock that
 # combination for 15 minutes; a successful login clears the count. Failures are kept in the

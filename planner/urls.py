@@ -1,11 +1,11 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+from planner.accounts import urls as accounts_urls
 from planner.jobs import urls as jobs_urls
 from planner.models import Kind
 from planner.views import (
-    accounts,
     businesses,
     calendar,
     campaigns,
@@ -74,31 +74,19 @@ business_patterns = [
 
 urlpatterns = [
     path("", businesses.home, name="home"),
-    path("signup/", accounts.signup, name="signup"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path(
-        "password/change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
-    path(
-        "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(),
-        name="password_reset_done",
-    ),
-    path(
-        "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path(
-        "password/reset/complete/",
-        auth_views.PasswordResetCompleteView.as_view(),
-        name="password_reset_complete",
-    ),
+    # Accounts: django-allauth (sign-up, log-in, e-mail, password, MFA) under /accounts/.
+    path("accounts/", include("allauth.urls")),
+    *accounts_urls.urlpatterns,
+    # The addresses before allauth, for bookmarks and password managers.
+    *[
+        path(old, RedirectView.as_view(pattern_name=new, query_string=True))
+        for old, new in [
+            ("login/", "account_login"),
+            ("signup/", "account_signup"),
+            ("password/reset/", "account_reset_password"),
+            ("password/change/", "account_change_password"),
+        ]
+    ],
     path("businesses/new/", businesses.business_create, name="business_create"),
     path("businesses/import/", businesses.business_import, name="business_import"),
     path("b/<int:business_id>/", include(business_patterns)),

@@ -41,6 +41,16 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
 
+    @factory.post_generation
+    def email_verified(obj, create, extracted, **kwargs):  # noqa: N805
+        """The address as allauth knows it: verified unless `email_verified=False`."""
+        if create and obj.email:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.create(
+                user=obj, email=obj.email.lower(), primary=True, verified=extracted is not False
+            )
+
 
 class BusinessFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -268,7 +268,7 @@ def test_anonymous_is_sent_to_login(client, world, name):
     before = snapshot()
     for response in (client.get(url), client.post(url, data or {})):
         assert response.status_code == 302
-        assert response.url.startswith(reverse("login"))
+        assert response.url.startswith(reverse("account_login"))
     assert snapshot() == before
 
 
@@ -347,17 +347,36 @@ def test_business_switcher_lists_only_own_businesses(client_for, world, other_bu
 # Top-level URLs (outside /b/<id>/ and the staff-only admin): who may open them.
 PUBLIC = "public"  # anyone
 LOGIN = "login"  # signed-in users; anonymous visitors are sent to the login page
+MFA_ONLY = "mfa"  # signed-in users who have set up MFA (test_mfa.py); a 404 for the others
+FLOW = "flow"  # a step of a log-in flow: without one under way it redirects, never a 500
 TOP_LEVEL = {
     "home": LOGIN,
-    "signup": PUBLIC,
-    "login": PUBLIC,
-    "logout": "post",  # POST only, for anyone (signing out twice is harmless)
-    "password_change": LOGIN,
-    "password_change_done": LOGIN,
-    "password_reset": PUBLIC,
-    "password_reset_done": PUBLIC,
-    "password_reset_confirm": PUBLIC,
-    "password_reset_complete": PUBLIC,
+    # django-allauth, under /accounts/.
+    "account_signup": PUBLIC,
+    "account_login": PUBLIC,
+    "account_logout": LOGIN,  # a GET asks to confirm; the POST logs out
+    "account_inactive": PUBLIC,
+    "account_email_verification_sent": PUBLIC,
+    "account_confirm_email": PUBLIC,  # a bad key: "this link is invalid or expired"
+    "account_reset_password": PUBLIC,
+    "account_reset_password_done": PUBLIC,
+    "account_reset_password_from_key": PUBLIC,  # a bad key: "Bad Token"
+    "account_reset_password_from_key_done": PUBLIC,
+    "account_change_password": LOGIN,
+    "account_set_password": LOGIN,
+    "account_email": LOGIN,
+    "account_reauthenticate": LOGIN,
+    "account_request_reauthentication_code": LOGIN,
+    "account_confirm_reauthentication_code": LOGIN,
+    "account_confirm_login_code": FLOW,
+    "mfa_authenticate": FLOW,
+    "mfa_reauthenticate": LOGIN,
+    "mfa_index": LOGIN,
+    "mfa_activate_totp": LOGIN,
+    "mfa_deactivate_totp": MFA_ONLY,
+    "mfa_view_recovery_codes": MFA_ONLY,
+    "mfa_generate_recovery_codes": LOGIN,
+    "mfa_download_recovery_codes": MFA_ONLY,
     "business_create": LOGIN,
     "business_import": LOGIN,
     "ical_feed": PUBLIC,  # the secret token in its URL is the key
@@ -368,11 +387,17 @@ TOP_LEVEL = {
 
 
 def top_level_names():
-    return {
-        entry.name
-        for entry in get_resolver().url_patterns
-        if isinstance(entry, URLPattern) and entry.name
-    }
+    """Every named URL outside /b/<id>/ and the staff-only admin, includes (allauth) too."""
+
+    def walk(patterns):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if str(entry.pattern) not in ("admin/", "b/<int:business_id>/"):
+                    yield from walk(entry.url_patterns)
+            elif entry.name:
+                yield entry.name
+
+    return set(walk(get_resolver().url_patterns))
 
 
 def test_every_top_level_url_is_covered():
@@ -383,9 +408,11 @@ def _top_level_url(name, business):
     args = {
         "my_job_detail": [0],  # no such job: the access to real ones is in test_job_pages.py
         "my_job_progress": [0],
-        "password_reset_confirm": ["MQ", "bad-token"],
+        "account_confirm_email": ["bad-key"],
         "ical_feed": [business.ical_token],
     }.get(name, [])
+    if name == "account_reset_password_from_key":
+        return reverse(name, kwargs={"uidb36": "1", "key": "bad-key"})
     return reverse(name, args=args)
 
 
@@ -393,20 +420,21 @@ def _top_level_url(name, business):
 def test_top_level_urls(client, business, owner, name):
     url = _top_level_url(name, business)
     anonymous = client.get(url)
-    if TOP_LEVEL[name] == "mine":
-        assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("login"))
+    if TOP_LEVEL[name] == "mine" or TOP_LEVEL[name] == MFA_ONLY:
+        assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("account_login"))
         client.force_login(owner)
         assert client.get(url).status_code == 404
-    elif TOP_LEVEL[name] == "post":
-        assert anonymous.status_code == 405
-        assert client.post(url).status_code == 302
+    elif TOP_LEVEL[name] == FLOW:
+        assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("account_login"))
     elif TOP_LEVEL[name] == LOGIN:
-        assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("login"))
+        assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("account_login"))
         client.force_login(owner)
         signed_in = client.get(url)
         # logout is POST-only; home redirects to the business.
         assert signed_in.status_code in (200, 302, 405)
-        assert not (signed_in.status_code == 302 and signed_in.url.startswith(reverse("login")))
+        assert not (
+            signed_in.status_code == 302 and signed_in.url.startswith(reverse("account_login"))
+        )
     else:
         assert anonymous.status_code == 200
 

@@ -20,9 +20,18 @@ from planner import portability
 from planner.forms import BusinessImportForm
 from planner.jobs import services
 from planner.jobs.models import Job, JobKind, JobStatus
-from planner.models import Business, Membership, Platform, ResultEntry, Task, TimeEntry
-from tests.factories import UserFactory
+from planner.models import (
+    Business,
+    Membership,
+    Platform,
+    ResultEntry,
+    Role,
+    Task,
+    TimeEntry,
+)
+from tests.factories import MembershipFactory, UserFactory
 from tests.jobs_support import work_queue
+from tests.test_job_pages import many_jobs
 from tests.test_portability import small_export
 
 
@@ -145,6 +154,26 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(client_for, user, pl
     assert "The file is larger than 1 MB (1.0 MB)." in response.context["form"].errors["file"]
     assert not Job.objects.exists()
     assert place.job_files() == [] and place.temp_files() == []
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_the_import_page_runs_a_fixed_number_of_queries(
+    client_for, user, place, count, django_assert_num_queries
+):
+    """However many businesses the user belongs to (the navbar) and imports they ran."""
+    for _ in range(count // 3):
+        MembershipFactory(user=user, role=Role.OWNER)
+    many_jobs(None, [user], count, kind=JobKind.BUSINESS_IMPORT)
+    client = client_for(user)
+    page_url = reverse("business_import")
+    client.get(page_url)
+    # session, user, a verified e-mail address, navbar businesses: 4
+    with django_assert_num_queries(4):
+        assert client.get(page_url).status_code == 200
+    # A refused file: the same page with the form's error, and nothing written.
+    with django_assert_num_queries(4):
+        refused = client.post(page_url, {"file": ""})  # submitted with no file chosen
+    assert refused.status_code == 400 and "This field is required." in refused.content.decode()
 
 
 NUL = "contains a NUL character, which cannot be stored."

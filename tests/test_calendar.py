@@ -483,9 +483,9 @@ def test_move_redirects_only_to_local_urls(client_for, editor, scheduled_post):
 
 def test_anonymous_is_sent_to_log_in(client, business, scheduled_post):
     response = client.get(cal_url(business))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
     response = move(client, scheduled_post, "2026-12-15T08:00")
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
     scheduled_post.refresh_from_db()
     assert scheduled_post.scheduled_at == nz(DEC(9), 10)
 

@@ -10,16 +10,15 @@ import datetime
 import re
 
 import pytest
+from allauth.account.forms import default_token_generator
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import int_to_base36
 
 from planner.models import Membership, Platform, Role, TimeEntry
 from tests.factories import PASSWORD, MembershipFactory, ResultEntryFactory, TimeEntryFactory
@@ -54,29 +53,29 @@ def world(business, owner, editor, platform, campaign, smo_task, smm_task):
 
 
 def reset_link(w):
-    """A valid password-reset link for the owner."""
+    """A valid password-reset link for the owner (allauth's: base-36 id and a token)."""
     owner = w["owner"]
-    return [urlsafe_base64_encode(force_bytes(owner.pk)), default_token_generator.make_token(owner)]
+    return [int_to_base36(owner.pk), default_token_generator.make_token(owner)]
 
 
 def post_data(w, name):
     """What a real form would send to `name` (an empty POST where the view needs nothing)."""
     smm = w["smm"]
     return {
-        "signup": {
+        "account_signup": {
             "username": "newcomer",
             "email": "newcomer@example.com",
             "password1": NEW_PASSWORD,
             "password2": NEW_PASSWORD,
         },
-        "login": {"username": "owner", "password": PASSWORD},
-        "password_change": {
-            "old_password": PASSWORD,
-            "new_password1": NEW_PASSWORD,
-            "new_password2": NEW_PASSWORD,
+        "account_login": {"login": "owner", "password": PASSWORD},
+        "account_change_password": {
+            "oldpassword": PASSWORD,
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
         },
-        "password_reset": {"email": w["owner"].email},
-        "password_reset_confirm": {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        "account_reset_password": {"email": w["owner"].email},
+        "account_reset_password_from_key": {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
         "business_create": {
             "name": "Second shop",
             "website_url": "https://second.example",
@@ -157,6 +156,7 @@ def test_every_url_is_known(world):
     taught = set(url_arguments(world, reset_link(world)))
     for name, pattern in url_patterns():
         parameters = set(re.findall(r"<(?:\w+:)?(\w+)>", pattern)) - {"business_id"}
+        parameters |= set(re.findall(r"\(\?P<(\w+)>", pattern))  # allauth's regex patterns
         if parameters:
             assert name in taught, f"teach tests/test_csrf.py the arguments of {name!r}"
 
@@ -241,8 +241,8 @@ def _is_logged_in(client):
 
 def test_login_needs_the_token(owner):
     client = Client(enforce_csrf_checks=True)
-    url = reverse("login")
-    credentials = {"username": "owner", "password": PASSWORD}
+    url = reverse("account_login")
+    credentials = {"login": "owner", "password": PASSWORD}
     assert client.post(url, credentials).status_code == 403
     assert not _is_logged_in(client)
 
@@ -256,11 +256,11 @@ def test_login_with_another_browsers_token_is_refused(owner):
     """Login CSRF: an attacker's token (from their own visit) does not log the victim in."""
     attacker = Client(enforce_csrf_checks=True)
     victim = Client(enforce_csrf_checks=True)
-    url = reverse("login")
+    url = reverse("account_login")
     token = token_from(attacker, url)
     victim.get(url)  # the victim has a CSRF cookie of their own
     response = victim.post(
-        url, {"username": "owner", "password": PASSWORD, "csrfmiddlewaretoken": token}
+        url, {"login": "owner", "password": PASSWORD, "csrfmiddlewaretoken": token}
     )
     assert response.status_code == 403
     assert not _is_logged_in(victim)
@@ -268,20 +268,20 @@ def test_login_with_another_browsers_token_is_refused(owner):
 
 def test_logout_needs_the_token(owner):
     client = logged_in_client(owner)
-    assert client.post(reverse("logout")).status_code == 403
+    assert client.post(reverse("account_logout")).status_code == 403
     assert _is_logged_in(client)
     assert client.get(reverse("home")).status_code == 302  # to a business, not to the login
-    assert not client.get(reverse("home"))["Location"].startswith(reverse("login"))
+    assert not client.get(reverse("home"))["Location"].startswith(reverse("account_login"))
 
     token = token_from(client, reverse("business_create"))
-    response = client.post(reverse("logout"), {"csrfmiddlewaretoken": token})
+    response = client.post(reverse("account_logout"), {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert not _is_logged_in(client)
 
 
 def test_signup_needs_the_token(db):
     client = Client(enforce_csrf_checks=True)
-    url = reverse("signup")
+    url = reverse("account_signup")
     data = {
         "username": "newcomer",
         "email": "newcomer@example.com",
@@ -296,4 +296,4 @@ def test_signup_needs_the_token(db):
     assert response.status_code == 302
     user = User.objects.get(username="newcomer")
     assert not Membership.objects.filter(user=user).exists()
-    assert _is_logged_in(client)
+    assert not _is_logged_in(client)  # not before the e-mail address is confirmed

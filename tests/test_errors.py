@@ -138,7 +138,7 @@ def test_403_page_does_not_show_the_exception_message(production_client, db):
 def test_csrf_failure_page(client, settings, db):
     settings.DEBUG = False
     client.handler.enforce_csrf_checks = True
-    response = client.post(reverse("login"), {"username": "x", "password": "y"})
+    response = client.post(reverse("account_login"), {"username": "x", "password": "y"})
     assert_styled_error_page(response, 403, "This form has expired")
 
 

@@ -491,7 +491,7 @@ def test_anonymous_is_sent_to_login(client, business, stored, name, with_pk, met
     args = [stored.pk] if with_pk else []
     response = getattr(client, method)(url(business, name, *args), {})
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize("name", ["import_mapping", "import_preview", "import_confirm"])

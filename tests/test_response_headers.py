@@ -92,7 +92,7 @@ def test_a_post_image_download(client_for, viewer, business, platform, settings,
 
 
 def test_the_anonymous_login_page_is_not_stored_either(client, db):
-    response = client.get(reverse("login"))
+    response = client.get(reverse("account_login"))
     assert response.status_code == 200
     assert "csrfmiddlewaretoken" in response.content.decode()
     # Django's never_cache already says more than no-store; it is kept, no-store included.
@@ -118,7 +118,7 @@ def test_responses_that_say_how_to_cache_keep_it(client, business):
 
 def test_the_https_redirect_carries_the_policy_too(client, db, settings):
     settings.SECURE_SSL_REDIRECT = True
-    response = client.get(reverse("login"))
+    response = client.get(reverse("account_login"))
     assert response.status_code == 301
     assert_permissions_policy(response)
 
@@ -157,7 +157,7 @@ def test_static_files_keep_their_long_caching_in_production(tmp_path):
     call_command("collectstatic", "--noinput", "-v0")
     client = Client(HTTP_HOST="planner.example.com", HTTP_X_FORWARDED_PROTO="https")
     out = {}
-    for name, url in (("hashed", static("css/planner.css")), ("login", "/login/")):
+    for name, url in (("hashed", static("css/planner.css")), ("login", "/accounts/login/")):
         response = client.get(url)
         out[name] = [url, response.status_code, response.headers.get("Cache-Control"),
                      response.headers.get("Permissions-Policy")]

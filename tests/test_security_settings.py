@@ -105,7 +105,7 @@ def main_pages(business, smo_task, smm_task, campaign, platform):
     return [
         reverse("home"),
         reverse("business_create"),
-        reverse("password_change"),
+        reverse("account_change_password"),
         reverse("dashboard", args=[b]),
         reverse("dashboard", args=[b]) + "?period=custom&start=2026-01-01&end=2026-12-31",
         reverse("smo_list", args=[b]),
@@ -127,7 +127,12 @@ def main_pages(business, smo_task, smm_task, campaign, platform):
     ]
 
 
-ANONYMOUS_PAGES = ["login", "signup", "password_reset", "password_reset_done"]
+ANONYMOUS_PAGES = [
+    "account_login",
+    "account_signup",
+    "account_reset_password",
+    "account_reset_password_done",
+]
 
 
 def assert_strict_policy(response, url):
@@ -185,7 +190,7 @@ def test_the_inline_code_finder_finds_what_the_policy_blocks():
 
 
 def test_other_security_headers(client, db):
-    response = client.get(reverse("login"))
+    response = client.get(reverse("account_login"))
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
@@ -401,19 +406,19 @@ def test_https_behind_the_proxy_with_production_settings(collected_static, tmp_p
     from django.test import Client
     c = Client(HTTP_HOST="planner.example.com")
     out = {}
-    r = c.get("/login/")
+    r = c.get("/accounts/login/")
     out["http"] = [r.status_code, r.headers.get("Location")]
-    r = c.get("/login/", HTTP_X_FORWARDED_PROTO="https")
+    r = c.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https")
     out["https"] = [r.status_code, r.headers.get("Strict-Transport-Security"),
                     r.headers.get("Content-Security-Policy")]
     cookie = r.cookies["csrftoken"]
     out["csrf_cookie"] = [cookie["secure"], cookie["samesite"]]
     r = c.get("/healthz")
     out["healthz_http"] = r.status_code
-    r = Client(HTTP_HOST="evil.example.com").get("/login/", HTTP_X_FORWARDED_PROTO="https")
+    r = Client(HTTP_HOST="evil.example.com").get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https")
     out["other_host"] = r.status_code
     r = Client(HTTP_HOST="planner.example.com", enforce_csrf_checks=True).post(
-        "/login/", {"username": "x", "password": "y"}, HTTP_X_FORWARDED_PROTO="https"
+        "/accounts/login/", {"login": "x", "password": "y"}, HTTP_X_FORWARDED_PROTO="https"
     )
     out["post_without_csrf"] = r.status_code
     print(json.dumps(out))
@@ -421,7 +426,7 @@ def test_https_behind_the_proxy_with_production_settings(collected_static, tmp_p
     result = run_python(code, env)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])
-    assert out["http"] == [301, "https://planner.example.com/login/"]
+    assert out["http"] == [301, "https://planner.example.com/accounts/login/"]
     status, hsts, csp = out["https"]
     assert status == 200
     assert hsts == "max-age=31536000; includeSubDomains; preload"
@@ -481,9 +486,14 @@ def test_redis_cache_and_sessions(redis_server, tmp_path):
     cache.set("answer", {"value": 42}, 60)
     out["cache_get"] = cache.get("answer")
 
-    user = get_user_model().objects.create_user("redis-user", password="a-long-test-pass-42")
+    user = get_user_model().objects.create_user(
+        "redis-user", "redis-user@example.com", password="a-long-test-pass-42"
+    )
+    user.emailaddress_set.create(email=user.email, verified=True, primary=True)
     client = Client()
-    response = client.post("/login/", {"username": "redis-user", "password": "a-long-test-pass-42"})
+    response = client.post(
+        "/accounts/login/", {"login": "redis-user", "password": "a-long-test-pass-42"}
+    )
     out["login"] = [response.status_code, response.headers.get("Location")]
     out["home"] = client.get("/businesses/new/").status_code
     out["session_in_db"] = Session.objects.count()
@@ -522,7 +532,10 @@ def test_a_redis_restart_logs_nobody_out(redis_server, tmp_path):
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    user = get_user_model().objects.create_user("redis-user", password="a-long-test-pass-42")
+    user = get_user_model().objects.create_user(
+        "redis-user", "redis-user@example.com", password="a-long-test-pass-42"
+    )
+    user.emailaddress_set.create(email=user.email, verified=True, primary=True)
     client = Client()
     client.force_login(user)
     before = client.get("/businesses/new/").status_code

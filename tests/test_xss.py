@@ -222,7 +222,7 @@ def extra_queries(w):
             reverse("calendar", args=[b]) + "?" + urlencode({"view": PAYLOAD, "date": PAYLOAD}),
         ),
         ("import_mapping", reverse("import_mapping", args=[b, w["upload"].pk]) + "?change=1"),
-        ("login", reverse("login") + "?" + urlencode({"next": PAYLOAD})),
+        ("login", reverse("account_login") + "?" + urlencode({"next": PAYLOAD})),
         ("404", f"/b/{b}/smo/999999/" + "?" + urlencode({"x": PAYLOAD})),
         ("404", "/" + PAYLOAD.replace(" ", "%20")),
     ]
@@ -355,8 +355,8 @@ def test_pages_for_each_role_escape_the_payload(client, xss, viewer):
         if is_html(response):
             assert_escaped(body(response).decode(), f"viewer GET {url}")
     client.logout()
-    login_next = reverse("login") + "?" + urlencode({"next": PAYLOAD})
-    for url in (login_next, reverse("signup"), reverse("password_reset")):
+    login_next = reverse("account_login") + "?" + urlencode({"next": PAYLOAD})
+    for url in (login_next, reverse("account_signup"), reverse("account_reset_password")):
         assert_escaped(get_page(client, url).content.decode(), f"anonymous GET {url}")
 
 

@@ -20,7 +20,7 @@ def url_patterns(resolver=None, prefix=""):
 def url_arguments(w, reset_link):
     """URL name -> the arguments after the business id (or all of them, outside a business).
 
-    `w` holds real rows (keys as below); `reset_link` is the [uidb64, token] of a password
+    `w` holds real rows (keys as below); `reset_link` is the [uidb36, key] of a password
     reset link, which only the caller knows whether it should be valid.
     """
     smo, smm = w["smo"], w["smm"]
@@ -54,7 +54,8 @@ def url_arguments(w, reset_link):
         "my_job_detail": [w["job"].pk],
         "my_job_progress": [w["job"].pk],
         "ical_feed": [w["business"].ical_token],
-        "password_reset_confirm": reset_link,
+        "account_reset_password_from_key": reset_link,
+        "account_confirm_email": [w["confirm_key"]] if "confirm_key" in w else ["bad-key"],
     }
 
 

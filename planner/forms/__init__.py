@@ -4,7 +4,6 @@ so an id of another business smuggled into a POST is an ordinary "not a valid ch
 One module per area; every name is importable from `planner.forms` as well:
 
 - base: date widgets, VersionedForm (edit conflicts), member_users, quarter_hours
-- accounts: SignupForm
 - business: BusinessForm, MemberAddForm, MemberRoleForm, BusinessImportForm
 - platforms: PlatformForm
 - campaigns: CampaignForm
@@ -14,7 +13,6 @@ One module per area; every name is importable from `planner.forms` as well:
 - moves: MoveTasksForm (deleting a platform or campaign)
 """
 
-from planner.forms.accounts import SignupForm
 from planner.forms.base import (
     QUARTER,
     DateInput,
@@ -61,7 +59,6 @@ __all__ = [
     "MoveTasksForm",
     "PlatformForm",
     "ResultEntryForm",
-    "SignupForm",
     "SmmTaskForm",
     "SmoTaskForm",
     "TaskFilterForm",

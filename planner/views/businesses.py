@@ -1,3 +1,4 @@
+from allauth.account.decorators import verified_email_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ def home(request):
     return redirect("dashboard", business_id=business.pk)
 
 
-@login_required
+@verified_email_required
 def business_create(request):
     form = BusinessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -177,7 +178,7 @@ def business_export(request):
     return render(request, "businesses/business_export.html", {"recent": recent})
 
 
-@login_required
+@verified_email_required
 def business_import(request):
     """Create a new business from an export; the person importing becomes its owner.
 

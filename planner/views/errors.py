@@ -56,9 +56,11 @@ def lockout_username(request, credentials=None):
     The login form takes a username or an e-mail address in any case; without this, typing
     "LENA@example.com", "lena@Example.com", ... would each get five fresh attempts.
     """
-    field = settings.AXES_USERNAME_FORM_FIELD
-    source = credentials if credentials else getattr(request, "POST", {})
-    identifier = source.get(field)
+    if credentials:  # allauth's: {"username": …} or {"email": …, "username": …}
+        identifier = credentials.get("email") or credentials.get("username")
+    else:  # allauth's form calls it "login", the admin's "username"
+        posted = getattr(request, "POST", {})
+        identifier = posted.get("login") or posted.get("username")
     if not identifier or "@" not in identifier:
         return identifier
     cache = getattr(request, "_lockout_usernames", None)

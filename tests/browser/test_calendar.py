@@ -28,7 +28,7 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 def log_in(page: Page, username: str) -> None:
-    page.goto("/login/")
+    page.goto("/accounts/login/")
     page.get_by_label(re.compile(r"^\s*Username")).fill(username)
     page.get_by_label(re.compile(r"^\s*Password")).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()

@@ -83,7 +83,7 @@ def member(transactional_db):
 
 
 def log_in(page: Page, username: str) -> None:
-    page.goto("/login/")
+    page.goto("/accounts/login/")
     page.get_by_label(re.compile(r"^\s*Username")).fill(username)
     page.get_by_label(re.compile(r"^\s*Password")).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
@@ -93,7 +93,7 @@ def log_in(page: Page, username: str) -> None:
 def test_the_violation_listener_works(watched_page: Page, live_server):
     """An inline script and an inline style= are blocked and reported: the detector is live."""
     page = watched_page
-    response = page.goto("/login/")
+    response = page.goto("/accounts/login/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.evaluate(
         """() => {
@@ -138,7 +138,7 @@ def test_dashboard_charts_draw_under_the_policy(watched_page: Page, member):
     change = page.get_by_role("link", name="Change password")
     expect(change).to_be_visible()
     change.click()
-    expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
+    expect(page.get_by_role("heading", name="Change Password")).to_be_visible()
     assert violations(page) == []
 
 
@@ -163,7 +163,12 @@ def test_smo_form_htmx_preview_under_the_policy(watched_page: Page, member):
 def test_anonymous_and_error_pages_under_the_policy(watched_page: Page, live_server, settings):
     settings.DEBUG = False
     page = watched_page
-    for url in ("/login/", "/signup/", "/password/reset/", "/no-such-page/"):
+    for url in (
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/no-such-page/",
+    ):
         page.goto(url)
         expect(page.get_by_role("heading").first).to_be_visible()
     assert violations(page) == []

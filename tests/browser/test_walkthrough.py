@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import Locator, Page, expect
 
@@ -35,8 +36,8 @@ def nav(page: Page, name: str) -> None:
 
 
 def log_in(page: Page, username: str, password: str) -> None:
-    page.goto("/login/")
-    field(page, "Username").fill(username)
+    page.goto("/accounts/login/")
+    field(page, "Username or e-mail").fill(username)
     field(page, "Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name=f"Log out {username}")).to_be_visible()
@@ -64,12 +65,19 @@ def record_results(page: Page, **figures: str) -> None:
 
 def test_new_user_walkthrough(page: Page, artifacts_dir: Path) -> None:
     # 1. Sign up, then create the business.
-    page.goto("/signup/")
+    page.goto("/accounts/signup/")
     field(page, "Username").fill("alice")
     field(page, "Email").fill("alice@acme.example")
     field(page, "Password").fill(NEW_PASSWORD)
-    field(page, "Password confirmation").fill(NEW_PASSWORD)
+    field(page, "Password (again)").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+
+    # The verification e-mail's link (the test outbox), then its Confirm button.
+    (message,) = mail.outbox
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)", message.body)
+    page.goto(link.group(1))
+    page.get_by_role("button", name="Confirm").click()
 
     expect(page).to_have_url(re.compile(r"/businesses/new/$"))
     expect(page.get_by_role("heading", name="Create a business")).to_be_visible()

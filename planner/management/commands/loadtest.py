@@ -172,7 +172,7 @@ OPENER = urllib.request.build_opener(_KeepRedirect)
 def _session_for(user):
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "planner.auth_backends.UsernameOrEmailBackend"
+    store[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
@@ -122,6 +123,12 @@ def _users():
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+        # The demo accounts' addresses count as verified, so they can log in at once.
+        EmailAddress.objects.update_or_create(
+            user=user,
+            email=user.email.lower(),
+            defaults={"verified": True, "primary": True},
+        )
         users.append(user)
     return users
 

@@ -1,0 +1,14 @@
+"""allauth's forms with the planner's labels (allauth's pages show placeholders instead)."""
+
+from allauth.account.forms import LoginForm as AllauthLoginForm
+
+
+class LoginForm(AllauthLoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or e-mail"
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].help_text = ""  # the page links "Forgot your password?"
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me logged in on this device"
