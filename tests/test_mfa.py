@@ -1,0 +1,96 @@
+"""Two-factor authentication (allauth MFA, TOTP with recovery codes) in the planner's pages:
+set-up, then log-in with a code from the app and with a recovery code."""
+
+import time
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from django.urls import reverse
+
+from tests.factories import PASSWORD, UserFactory
+
+
+def code_for(secret):
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def log_in(client, login="lena", password=PASSWORD):
+    return client.post(reverse("account_login"), {"login": login, "password": password})
+
+
+@pytest.fixture
+def lena(db):
+    return UserFactory(username="lena", email="lena@example.com")
+
+
+def activate_totp(client):
+    """Through the pages, as a person would: confirm the password (allauth asks before any
+    change to MFA), the QR page, then a code from the app."""
+    asked = client.get(reverse("mfa_activate_totp"))
+    assert asked.status_code == 302 and asked.url.startswith(reverse("account_reauthenticate"))
+    confirmed = client.post(asked.url, {"password": PASSWORD})
+    assert confirmed.status_code == 302
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    assert "Authenticator App" in page.content.decode()
+    secret = client.session[SECRET_SESSION_KEY]
+    wrong = client.post(reverse("mfa_activate_totp"), {"code": "000000"})
+    assert wrong.status_code == 400  # refused, next to the field
+    assert "Incorrect code" in wrong.content.decode()
+    response = client.post(reverse("mfa_activate_totp"), {"code": code_for(secret)})
+    assert response.status_code == 302
+    return secret
+
+
+def test_set_up_totp_and_log_in_with_a_code(client, lena):
+    assert log_in(client).status_code == 302
+    secret = activate_totp(client)
+    assert Authenticator.objects.filter(user=lena, type=Authenticator.Type.TOTP).exists()
+    assert Authenticator.objects.filter(user=lena, type=Authenticator.Type.RECOVERY_CODES).exists()
+    client.post(reverse("account_logout"))
+
+    # The password alone no longer logs in: it asks for the code.
+    response = log_in(client)
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    wrong = client.post(reverse("mfa_authenticate"), {"code": "123456"})
+    assert wrong.status_code == 400
+    assert "_auth_user_id" not in client.session
+    # The code of the next 30-second step too, should the clock tick between the two lines.
+    response = client.post(reverse("mfa_authenticate"), {"code": code_for(secret)})
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == lena.pk
+
+
+def test_log_in_with_a_recovery_code_once(client, lena):
+    assert log_in(client).status_code == 302
+    activate_totp(client)
+    codes_page = client.get(reverse("mfa_view_recovery_codes"))
+    assert codes_page.status_code == 200
+    recovery = RecoveryCodes(
+        Authenticator.objects.get(user=lena, type=Authenticator.Type.RECOVERY_CODES)
+    )
+    code = recovery.get_unused_codes()[0]
+    assert code in codes_page.content.decode()
+    client.post(reverse("account_logout"))
+
+    log_in(client)
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == lena.pk
+    client.post(reverse("account_logout"))
+
+    log_in(client)  # the same recovery code does not work twice
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 400
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_mfa_pages_are_the_planners(client, lena):
+    client.force_login(lena)
+    html = client.get(reverse("mfa_index")).content.decode()
+    assert "vendor/bootstrap/bootstrap.min.css" in html
+    assert 'aria-label="Main"' in html  # the app's navigation bar
