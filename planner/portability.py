@@ -1,10 +1,12 @@
 """A whole business as one JSON document, and back: data people can take with them.
 
-The export holds the business's settings, members' roles (by username), platforms, campaigns,
-tasks, time entries and results. Rows refer to each other by their position in the file, not
-by database ids, so an import creates fresh rows in a new business. Post images are files and
-are not included. Members come back only where their username exists here; hours logged by
-someone who does not are kept without a member. Importing checks every row with the models'
+The export holds the business's settings, its members (username, e-mail, role), platforms,
+campaigns, tasks, time entries and results. Rows refer to each other by their position in the
+file, not by database ids, so an import creates fresh rows in a new business. Post images are
+files and are not included. An import makes nobody a member but the person importing (the
+owner): the others in the file are listed with links to invite them, since joining a business
+takes the invitee's own click. Hours logged, and tasks assigned, by the person importing stay
+theirs; everyone else's are kept without a member. Importing checks every row with the models'
 own validation and constraints and with the rules the forms add on top (quarter hours,
 hashtags, fields of the other kind left empty), and saves all of it or nothing.
 
@@ -35,9 +37,9 @@ from array import array
 from bisect import bisect_left
 from contextlib import contextmanager
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import ijson
-from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, router, transaction
 from django.db.models import CheckConstraint, FileField, Q
@@ -101,7 +103,8 @@ BIG = ("tasks", "time_entries", "results")
 # stays bounded whatever the file holds.
 SMALL = ("format", "business", "members", "platforms", "campaigns")
 MAX_SMALL_ITEMS = 10_000
-MEMBER = ("user__username", "role")
+MEMBER = ("user__username", "user__email", "role")
+INVITE_LINKS = 20  # people of the export offered as invitation links on the result page
 BATCH = 2000  # rows per INSERT, and between two progress reports
 SCAN_CHUNK = 64 * 1024  # bytes read at a time by the scan for surrogate escapes
 READ_CHUNK = 2000  # rows per fetch when exporting
@@ -184,7 +187,12 @@ def export_sections(business):
     yield "business", _values(business, BUSINESS_FIELDS)
     yield (
         "members",
-        iter([{"username": name, "role": role} for name, role in members.values_list(*MEMBER)]),
+        iter(
+            [
+                {"username": name, "email": email, "role": role}
+                for name, email, role in members.values_list(*MEMBER)
+            ]
+        ),
     )
     yield "platforms", (_plain_row(PLATFORM_FIELDS, row[1:]) for row in platforms)
     yield "campaigns", (_plain_row(CAMPAIGN_FIELDS, row[1:]) for row in campaigns)
@@ -287,8 +295,8 @@ def import_file(open_file, owner, progress=None, on_imported=None):
     once per pass). `owner` becomes its owner. All or nothing: ImportError_ says what is wrong
     and where, and then nothing was saved.
 
-    `on_imported(business, counts)` runs inside the import's transaction (the job records its
-    result there, so a re-run finds it). Returns the new Business.
+    `on_imported(business, counts, people)` runs inside the import's transaction (the job
+    records its result there, so a re-run finds it). Returns the new Business.
     """
     report = progress.update if progress else (lambda **kwargs: None)
     report(phase="Checking the file", done=0, total=0)
@@ -301,7 +309,7 @@ def import_file(open_file, owner, progress=None, on_imported=None):
     counts = dict.fromkeys(BIG, 0)
     try:
         with transaction.atomic():
-            business, users, platforms, campaigns = _create_business(data, owner)
+            business, users, platforms, campaigns, people = _create_business(data, owner)
             tasks = _TaskIndex()
 
             def saved(section, done):
@@ -317,7 +325,7 @@ def import_file(open_file, owner, progress=None, on_imported=None):
             rollups.refresh(business.pk)
             rollups.refresh_tallies(business.pk)
             if on_imported is not None:
-                on_imported(business, counts)
+                on_imported(business, counts, people)
     except IntegrityError as error:
         raise ImportError_(f"The file repeats a row that must be unique ({error}).") from error
     return business
@@ -376,8 +384,8 @@ def run_import_job(job, progress):
         raise JobRefused("The uploaded file is no longer there. Upload it again.")
     result = {}
 
-    def record(business, counts):
-        result.update(import_result(business, counts))
+    def record(business, counts, people):
+        result.update(import_result(business, counts, people))
         Job.objects.filter(pk=job.pk).update(result=result)
 
     try:
@@ -387,20 +395,33 @@ def run_import_job(job, progress):
     return result
 
 
-def import_result(business, counts):
+def import_result(business, counts, people=()):
+    """The job's result: what was imported, and links to invite the people of the export."""
     rows = (
         f"{counts['tasks']:,} task(s), {counts['time_entries']:,} time entr(ies) and "
         f"{counts['results']:,} day(s) of results"
     )
-    return {
-        "business_id": business.pk,
-        "message": f"{business.name} was imported: {rows}.",
-        "links": [["Open its dashboard", reverse("dashboard", args=[business.pk])]],
-    }
+    message = f"{business.name} was imported: {rows}."
+    members = reverse("member_list", args=[business.pk])
+    links = [["Open its dashboard", reverse("dashboard", args=[business.pk])]]
+    if people:
+        message += (
+            f" {len(people):,} other member(s) of the export were not added: invite them "
+            "from the members page (they join when they accept)."
+        )
+        links += [
+            [
+                f"Invite {person['email'] or person['username']} ({person['role']})",
+                members + "?" + urlencode({"invite": person["email"], "role": person["role"]}),
+            ]
+            for person in people[:INVITE_LINKS]
+        ]
+        links.append(["Members page", members])
+    return {"business_id": business.pk, "message": message, "links": links}
 
 
 def _create_business(data, owner):
-    users = _users_by_name(data)
+    users = _users_by_name(data, owner)
     business = _build(Business, data.get("business"), BUSINESS_FIELDS, "business")
     if business.time_zone not in zoneinfo.available_timezones():
         raise ImportError_(f"business: unknown time zone {business.time_zone!r}.")
@@ -408,12 +429,15 @@ def _create_business(data, owner):
         raise ImportError_(f"business: unknown currency {business.currency!r}.")
     business.save()
     Membership.objects.create(business=business, user=owner, role=Role.OWNER)
+    people = []  # the export's other members: offered as invitations, never added
     for i, member in enumerate(_list(data, "members")):
-        user = users.get(member.get("username"))
-        if user and user != owner and member.get("role") in Role.values:
-            Membership.objects.create(business=business, user=user, role=member["role"])
-        elif member.get("role") not in Role.values:
+        if member.get("role") not in Role.values:
             raise ImportError_(f"members[{i}]: unknown role {member.get('role')!r}.")
+        email = member.get("email") or ""
+        if not isinstance(email, str) or len(email) > 254:
+            raise ImportError_(f"members[{i}]: the e-mail address must be text.")
+        if member["username"] != owner.username:
+            people.append({"username": member["username"], "email": email, "role": member["role"]})
 
     platforms = [
         _check_platform(
@@ -432,7 +456,7 @@ def _create_business(data, owner):
             for i, row in enumerate(_list(data, "campaigns"))
         ]
     )
-    return business, users, platforms, campaigns
+    return business, users, platforms, campaigns, people
 
 
 class _TaskIndex:
@@ -814,13 +838,13 @@ def _list(data, key):
     return rows
 
 
-def _users_by_name(data):
-    names = set()
+def _users_by_name(data, owner):
+    """The accounts rows of the file may name: only the person importing. Anyone else's name
+    in a file is not proof of anything, so their hours and tasks stay without a member."""
     for i, member in enumerate(_list(data, "members")):
         if not isinstance(member.get("username"), str):
             raise ImportError_(f"members[{i}]: the username must be text.")
-        names.add(member["username"])
-    return {u.username: u for u in get_user_model().objects.filter(username__in=names)}
+    return {owner.username: owner}
 
 
 def _user(users, username, where):

@@ -38,7 +38,6 @@ business_patterns = [
     path("delete/", businesses.business_delete, name="business_delete"),
     path("export.json", businesses.business_export, name="business_export"),
     path("members/", businesses.member_list, name="member_list"),
-    path("members/add/", businesses.member_add, name="member_add"),
     path("members/<int:pk>/edit/", businesses.member_edit, name="member_edit"),
     path("members/<int:pk>/remove/", businesses.member_remove, name="member_remove"),
     path("platforms/", platforms.platform_list, name="platform_list"),
@@ -70,6 +69,7 @@ business_patterns = [
     path("smm/import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("smm/import/<int:pk>/cancel/", imports.import_cancel, name="import_cancel"),
     *jobs_urls.business_patterns,
+    *accounts_urls.business_patterns,
 ]
 
 urlpatterns = [

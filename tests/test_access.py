@@ -15,7 +15,7 @@ from planner import imports
 from planner.models import Role
 from planner.views.imports import MappingForm
 from tests.factories import MembershipFactory, ResultEntryFactory, TimeEntryFactory, UserFactory
-from tests.url_walk import make_export_job, make_job
+from tests.url_walk import make_export_job, make_invitation, make_job
 
 READ = "read"  # viewers may GET
 EDIT = "edit"  # editors and owners
@@ -77,6 +77,7 @@ def world(
         "unmapped_report": upload("Unmatched name"),
         "job": make_job(business, editor),
         "export_job": make_export_job(business, editor),
+        "invitation": make_invitation(business, owner, "pending@example.com")[0],
     }
 
 
@@ -131,7 +132,10 @@ def _cases(w):
         "business_delete": (OWN, [], {}),
         "business_export": (OWN, [], {}),  # GET: the page with the button; POST: a job
         "member_list": (READ, [], None),
-        "member_add": (OWN, [], {"user": UserFactory().username, "role": "viewer"}),
+        "invitation_create": (OWN, [], {"email": "invitee@example.com", "role": "viewer"}),
+        "invitation_resend": (OWN, [w["invitation"].pk], {}),
+        "invitation_revoke": (OWN, [w["invitation"].pk], {}),
+        "member_leave": (READ, [], None),  # GET: the confirm page; the POST: test_invitations
         "member_edit": (OWN, [w["member"].pk], {"role": "viewer"}),
         "member_remove": (OWN, [w["member"].pk], {}),
         "platform_list": (READ, [], None),
@@ -190,10 +194,10 @@ def _cases(w):
 
 
 def snapshot():
-    """Every planner and job row, to prove a refused request changed nothing."""
+    """Every planner, job and invitation row, to prove a refused request changed nothing."""
     return {
         model.__name__: list(model.objects.order_by("pk").values())
-        for label in ("planner", "jobs")
+        for label in ("planner", "jobs", "planner_accounts")
         for model in apps.get_app_config(label).get_models()
     }
 
@@ -218,7 +222,10 @@ NAMES = sorted(
         "business_delete",
         "business_export",
         "member_list",
-        "member_add",
+        "invitation_create",
+        "invitation_resend",
+        "invitation_revoke",
+        "member_leave",
         "member_edit",
         "member_remove",
         "platform_list",
@@ -380,6 +387,9 @@ TOP_LEVEL = {
     "business_create": LOGIN,
     "business_import": LOGIN,
     "ical_feed": PUBLIC,  # the secret token in its URL is the key
+    "invitation_detail": PUBLIC,  # the token is the key; answering needs the invited login
+    "invitation_answer": LOGIN,  # POST only; 404 unless the invitation waits for this user
+    "invitations_waiting": LOGIN,
     "healthz": PUBLIC,
     "my_job_detail": "mine",  # the user's own jobs outside a business; anyone else's are 404
     "my_job_progress": "mine",
@@ -410,6 +420,8 @@ def _top_level_url(name, business):
         "my_job_progress": [0],
         "account_confirm_email": ["bad-key"],
         "ical_feed": [business.ical_token],
+        "invitation_answer": [0],
+        "invitation_detail": [make_invitation(business, None)[1]] if name.startswith("inv") else [],
     }.get(name, [])
     if name == "account_reset_password_from_key":
         return reverse(name, kwargs={"uidb36": "1", "key": "bad-key"})

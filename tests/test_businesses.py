@@ -1,10 +1,9 @@
 """Businesses, switching between them, and members with the last-owner rule."""
 
-import pytest
 from django.urls import reverse
 
 from planner.models import Business, Membership, Role, Task
-from tests.factories import MembershipFactory, TimeEntryFactory, UserFactory
+from tests.factories import MembershipFactory, TimeEntryFactory
 
 
 def test_creator_becomes_owner(client_for, new_user):
@@ -39,23 +38,6 @@ def test_home_without_business_asks_to_create_one(client_for, new_user):
 def test_navbar_shows_current_business_and_role(client_for, business, viewer):
     html = client_for(viewer).get(reverse("dashboard", args=[business.pk])).content.decode()
     assert "Acme Roasters" in html and "Viewer" in html
-
-
-def test_owner_adds_member_by_email(client_for, business, owner):
-    newcomer = UserFactory(email="new@example.com")
-    client_for(owner).post(
-        reverse("member_add", args=[business.pk]), {"user": "NEW@example.com", "role": "editor"}
-    )
-    assert Membership.objects.get(business=business, user=newcomer).role == Role.EDITOR
-
-
-@pytest.mark.parametrize("identifier, message", [("nobody", "No user"), ("owner", "already")])
-def test_add_member_errors(client_for, business, owner, identifier, message):
-    response = client_for(owner).post(
-        reverse("member_add", args=[business.pk]), {"user": identifier, "role": "viewer"}
-    )
-    assert response.status_code == 400
-    assert message in response.context["add_form"].errors["user"][0]
 
 
 def test_owner_changes_role(client_for, business, owner, editor):

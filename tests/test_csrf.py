@@ -22,7 +22,7 @@ from django.utils.http import int_to_base36
 
 from planner.models import Membership, Platform, Role, TimeEntry
 from tests.factories import PASSWORD, MembershipFactory, ResultEntryFactory, TimeEntryFactory
-from tests.url_walk import make_job, url_arguments, url_patterns
+from tests.url_walk import make_invitation, make_job, url_arguments, url_patterns
 
 User = get_user_model()
 TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -49,7 +49,14 @@ def world(business, owner, editor, platform, campaign, smo_task, smm_task):
         "result": ResultEntryFactory(task=smm_task, date=datetime.date(2026, 11, 2)),
         "upload": imports.store_upload(business, owner, "r.csv", report),
         "job": make_job(business, owner),
+        **_invitation(business, owner),
     }
+
+
+def _invitation(business, owner):
+    # To the owner's own address, so that the owner may answer it (Decline, below).
+    invitation, token = make_invitation(business, owner, owner.email)
+    return {"invitation": invitation, "invitation_token": token}
 
 
 def reset_link(w):
@@ -90,7 +97,8 @@ def post_data(w, name):
             "time_zone": "UTC",
             "hourly_rate": "1",
         },
-        "member_add": {"user": "outsider", "role": "viewer"},
+        "invitation_create": {"email": "new@example.com", "role": "viewer"},
+        "invitation_detail": {"answer": "decline"},
         "member_edit": {"role": "editor"},
         "platform_create": {"kind": "x", "handle": "newhandle"},
         "platform_edit": {"kind": "facebook", "handle": "renamed"},

@@ -571,17 +571,34 @@ def _business(w):
     ]
 
 
-def _member_add(w):
-    from planner.forms import MemberAddForm
+def _invitation(w):
+    from planner.accounts.forms import InvitationForm
 
-    users = ["spare", "SPARE@EXAMPLE.COM", " spare ", "outsider", "editor", "owner", "nobody"]
+    emails = ["spare@example.com", "SPARE@EXAMPLE.COM", " new@example.com ", "owner@example.com"]
     return [
         Target(
-            "member_add",
+            "invitation_create",
             [],
-            MemberAddForm(business=w.business),
+            InvitationForm(),
             business=w.business,
-            valid={"user": st.sampled_from(users)},
+            valid={"email": st.sampled_from(emails)},
+        )
+    ]
+
+
+def _login(w):
+    from planner.accounts.forms import LoginForm
+
+    return [
+        Target(
+            "account_login",
+            [],
+            LoginForm(),
+            anonymous=True,
+            valid={
+                "login": st.sampled_from(["owner", "owner@example.com", "nobody"]),
+                "password": st.sampled_from(["a-long-test-password-42", "wrong-password-1"]),
+            },
         )
     ]
 
@@ -951,7 +968,8 @@ def _mapping(w):
 TARGETS = {
     "allauth SignupForm": _signup,
     "BusinessForm": _business,
-    "MemberAddForm": _member_add,
+    "InvitationForm": _invitation,
+    "LoginForm": _login,
     "MemberRoleForm": _member_role,
     "PlatformForm": _platform,
     "CampaignForm": _campaign,
@@ -972,12 +990,13 @@ ABSTRACT_FORMS = {"VersionedForm", "TaskForm"}
 
 
 def app_form_classes():
-    """Every form class defined in a module of planner.forms or of planner.views."""
+    """Every form class defined in a module of planner.forms or of planner.views, and in the
+    apps' forms modules (planner/accounts/forms.py)."""
     modules = [
         importlib.import_module(f"{package.__name__}.{info.name}")
         for package in (planner.forms, planner.views)
         for info in pkgutil.iter_modules(package.__path__)
-    ]
+    ] + [importlib.import_module("planner.accounts.forms")]
     found = {}
     for module in modules:
         for name, value in inspect.getmembers(module, inspect.isclass):

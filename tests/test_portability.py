@@ -56,8 +56,14 @@ def import_via_job(client, upload):
     return job
 
 
-def rows(business):
-    """Every row of the business without ids, so two businesses can be compared."""
+def rows(business, only_user=None):
+    """Every row of the business without ids, so two businesses can be compared.
+
+    With `only_user`, other people's names on tasks and hours read as None (an import keeps
+    only the importer's own; see test_round_trip_reproduces_rows_and_dashboard)."""
+
+    def person(user_id):
+        return user_id if only_user is None or user_id == only_user.pk else None
 
     def strip(values, *drop):
         return {k: v for k, v in values.items() if k not in {"id", "business_id", *drop}}
@@ -74,13 +80,15 @@ def rows(business):
         "tasks": [
             strip(v, "platform_id", "campaign_id", "created_at", "updated_at", "version")
             | {"platform": t.platform.handle, "campaign": t.campaign.name if t.campaign else None}
+            | {"assignee_id": person(v["assignee_id"])}
             for t, v in zip(tasks, tasks.values(), strict=True)
         ],
-        "time": list(
-            TimeEntry.objects.filter(business=business)
+        "time": [
+            (title, person(user_id), day, hours, note)
+            for title, user_id, day, hours, note in TimeEntry.objects.filter(business=business)
             .order_by("pk")
-            .values_list("task__title", "user__username", "date", "hours", "note")
-        ),
+            .values_list("task__title", "user_id", "date", "hours", "note")
+        ],
         "results": list(
             ResultEntry.objects.filter(business=business)
             .order_by("pk")
@@ -97,7 +105,9 @@ def rows(business):
             )
         ),
         "members": sorted(
-            Membership.objects.filter(business=business).values_list("user__username", "role")
+            Membership.objects.filter(business=business)
+            .filter(**({"user": only_user} if only_user else {}))
+            .values_list("user__username", "role")
         ),
     }
 
@@ -132,8 +142,23 @@ def test_round_trip_reproduces_rows_and_dashboard(client, demo):
     assert job.status == JobStatus.SUCCEEDED
     copy = Business.objects.exclude(pk=demo.pk).get()
     assert job.result["business_id"] == copy.pk
-    assert job.result["links"] == [["Open its dashboard", reverse("dashboard", args=[copy.pk])]]
-    assert rows(copy) == rows(demo)
+    members = reverse("member_list", args=[copy.pk])
+    assert job.result["links"] == [
+        ["Open its dashboard", reverse("dashboard", args=[copy.pk])],
+        [
+            "Invite demo-editor@example.com (editor)",
+            members + "?invite=demo-editor%40example.com&role=editor",
+        ],
+        [
+            "Invite demo-viewer@example.com (viewer)",
+            members + "?invite=demo-viewer%40example.com&role=viewer",
+        ],
+        ["Members page", members],
+    ]
+    # Nobody but the person importing became a member: the others are offered invitations.
+    assert list(copy.memberships.values_list("user__username", "role")) == [("demo", "owner")]
+    assert "2 other member(s) of the export were not added" in job.result["message"]
+    assert rows(copy, only_user=owner) == rows(demo, only_user=owner)
     today = datetime.date.today()
     for period in (
         period_for("30d", today),

@@ -34,7 +34,7 @@ from tests.factories import (
     TimeEntryFactory,
     UserFactory,
 )
-from tests.url_walk import make_job, url_arguments, url_patterns
+from tests.url_walk import make_invitation, make_job, url_arguments, url_patterns
 
 User = get_user_model()
 
@@ -151,7 +151,14 @@ def xss(settings, tmp_path, business, owner):
             status="failed",
             error=tagged("job error"),
         ),
+        **_invitation(business, owner),
     }
+
+
+def _invitation(business, owner):
+    """An invitation to an address with script in it (the e-mail field allows little)."""
+    invitation, token = make_invitation(business, owner, "pending@example.com")
+    return {"invitation": invitation, "invitation_token": token}
 
 
 def _report_upload(business, owner, smm):
@@ -371,7 +378,7 @@ def test_refused_forms_show_the_payload_as_text(client_for, xss):
         ("smm_create", [], {"title": PAYLOAD, "ad_text": PAYLOAD, "destination_url": PAYLOAD}),
         ("time_entry_create", [xss["smo"].pk], {"note": PAYLOAD, "hours": PAYLOAD}),
         ("result_create", [xss["smm"].pk], {"date": PAYLOAD, "clicks": PAYLOAD}),
-        ("member_add", [], {"user": PAYLOAD, "role": PAYLOAD}),
+        ("invitation_create", [], {"email": PAYLOAD, "role": PAYLOAD}),
         ("business_edit", [], {"name": PAYLOAD, "website_url": PAYLOAD}),
     ]
     for name, args, data in posts:

@@ -56,7 +56,32 @@ def url_arguments(w, reset_link):
         "ical_feed": [w["business"].ical_token],
         "account_reset_password_from_key": reset_link,
         "account_confirm_email": [w["confirm_key"]] if "confirm_key" in w else ["bad-key"],
+        "invitation_resend": [w["invitation"].pk] if "invitation" in w else [0],
+        "invitation_revoke": [w["invitation"].pk] if "invitation" in w else [0],
+        "invitation_answer": [w["invitation"].pk] if "invitation" in w else [0],
+        "invitation_detail": [w.get("invitation_token", "no-such-invitation")],
     }
+
+
+def make_invitation(business, invited_by, email="invitee@example.com", role="editor", **fields):
+    """A pending invitation to `business` and the token of its link (no e-mail is sent)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from planner.accounts.models import Invitation, new_invitation_token, token_hash
+
+    token = new_invitation_token()
+    invitation = Invitation.objects.create(
+        business=business,
+        email=email,
+        role=role,
+        token_hash=token_hash(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+        **fields,
+    )
+    return invitation, token
 
 
 def make_job(business, user, label="Import of r.csv", kind="report_import", **fields):

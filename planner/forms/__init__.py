@@ -4,7 +4,7 @@ so an id of another business smuggled into a POST is an ordinary "not a valid ch
 One module per area; every name is importable from `planner.forms` as well:
 
 - base: date widgets, VersionedForm (edit conflicts), member_users, quarter_hours
-- business: BusinessForm, MemberAddForm, MemberRoleForm, BusinessImportForm
+- business: BusinessForm, MemberRoleForm, BusinessImportForm (invitations: planner/accounts)
 - platforms: PlatformForm
 - campaigns: CampaignForm
 - tasks: TaskForm, SmoTaskForm, SmmTaskForm, TASK_FORMS
@@ -24,7 +24,7 @@ from planner.forms.base import (
     member_users,
     quarter_hours,
 )
-from planner.forms.business import BusinessForm, BusinessImportForm, MemberAddForm, MemberRoleForm
+from planner.forms.business import BusinessForm, BusinessImportForm, MemberRoleForm
 from planner.forms.campaigns import CampaignForm
 from planner.forms.entries import ResultEntryForm, TimeEntryForm
 from planner.forms.filters import DashboardFilterForm, TaskFilterForm
@@ -54,7 +54,6 @@ __all__ = [
     "DashboardFilterForm",
     "DateInput",
     "DateTimeInput",
-    "MemberAddForm",
     "MemberRoleForm",
     "MoveTasksForm",
     "PlatformForm",

@@ -1,10 +1,8 @@
 """A business's settings, its members and roles, and importing a business from its export."""
 
 from django import forms
-from django.db.models import Q
 
-from planner.forms.base import User
-from planner.models import Business, Membership, Role, currency_choices, timezone_choices
+from planner.models import Business, Membership, currency_choices, timezone_choices
 
 
 class BusinessForm(forms.ModelForm):
@@ -15,26 +13,6 @@ class BusinessForm(forms.ModelForm):
         model = Business
         fields = ("name", "website_url", "currency", "time_zone", "hourly_rate")
         help_texts = {"website_url": "Where backlinks should point."}
-
-
-class MemberAddForm(forms.Form):
-    user = forms.CharField(label="Username or e-mail", max_length=254)
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.EDITOR)
-
-    def __init__(self, *args, business, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.business = business
-
-    def clean_user(self):
-        identifier = self.cleaned_data["user"].strip()
-        user = User.objects.filter(
-            Q(username__iexact=identifier) | Q(email__iexact=identifier)
-        ).first()
-        if user is None:
-            raise forms.ValidationError("No user with that username or e-mail.")
-        if Membership.objects.filter(business=self.business, user=user).exists():
-            raise forms.ValidationError(f"{user.username} is already a member.")
-        return user
 
 
 class MemberRoleForm(forms.ModelForm):

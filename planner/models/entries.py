@@ -14,10 +14,13 @@ class TimeEntry(models.Model):
 
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="time_entries")
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="time_entries")
+    # Blank when the account was deleted, or the hours came in a business import from someone
+    # who is not a member here; the form still asks for a member.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="time_entries",
         verbose_name="member",
     )

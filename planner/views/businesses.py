@@ -4,24 +4,31 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from planner import exports, portability, services
 from planner.access import CURRENT_BUSINESS_KEY, get_for_business, member_required
-from planner.forms import BusinessForm, BusinessImportForm, MemberAddForm, MemberRoleForm
+from planner.accounts import services as accounts_services
+from planner.accounts.forms import InvitationForm
+from planner.accounts.models import Invitation, InvitationStatus
+from planner.forms import BusinessForm, BusinessImportForm, MemberRoleForm
 from planner.jobs.models import Job, JobKind
 from planner.models import Business, Membership, Role
 from planner.selectors import business_members
 
+PENDING_SHOWN = 50  # pending invitations listed on the members page, newest first
+
 
 @login_required
 def home(request):
-    """Land on the business used last, else the first one, else create one."""
+    """Invitations waiting for an answer first; then the business used last, else the first
+    one, else create one."""
     businesses = Business.objects.for_user(request.user)
     business = (
         businesses.filter(pk=request.session.get(CURRENT_BUSINESS_KEY)).first()
         or businesses.first()
     )
+    if accounts_services.waiting_for(request.user).exists():
+        return redirect("invitations_waiting")
     if business is None:
         return redirect("business_create")
     return redirect("dashboard", business_id=business.pk)
@@ -73,33 +80,31 @@ def business_delete(request):
 
 @member_required()
 def member_list(request):
+    # A link from a business import's result prefills the form with someone from the export.
+    initial = {"email": request.GET.get("invite", "")[:254]}
+    if request.GET.get("role") in Role.values:
+        initial["role"] = request.GET["role"]
+    return render_member_list(request, InvitationForm(initial=initial))
+
+
+def render_member_list(request, invite_form, status=200):
+    owner = request.membership.is_owner
+    pending = (
+        Invitation.objects.for_business(request.business)
+        .filter(status=InvitationStatus.PENDING)
+        .select_related("invited_by")[:PENDING_SHOWN]
+        if owner
+        else []
+    )
     return render(
         request,
         "businesses/member_list.html",
         {
             "members": business_members(request.business),
-            "add_form": MemberAddForm(business=request.business),
+            "invite_form": invite_form,
+            "pending": pending,
         },
-    )
-
-
-@member_required(Role.OWNER)
-@require_POST
-def member_add(request):
-    form = MemberAddForm(request.POST, business=request.business)
-    if form.is_valid():
-        Membership.objects.create(
-            business=request.business,
-            user=form.cleaned_data["user"],
-            role=form.cleaned_data["role"],
-        )
-        messages.success(request, f"{form.cleaned_data['user'].username} was added.")
-        return redirect("member_list", business_id=request.business.pk)
-    return render(
-        request,
-        "businesses/member_list.html",
-        {"members": business_members(request.business), "add_form": form},
-        status=400,
+        status=status,
     )
 
 
@@ -133,7 +138,7 @@ def member_remove(request, pk):
     error = None
     if request.method == "POST":
         try:
-            services.member_remove(membership)
+            accounts_services.remove_member(membership)
         except ValidationError as exc:
             error = exc.messages[0]
         else:
@@ -146,7 +151,8 @@ def member_remove(request, pk):
             "object": membership.user.username,
             "action": "Remove",
             "error": error,
-            "warning": "They lose access to this business. Their logged time stays.",
+            "warning": "They lose access to this business at once, and the calendar feed gets "
+            "a new address (subscribe again with it). Their logged time stays.",
             "cancel_url": reverse("member_list", args=[request.business.pk]),
         },
         status=400 if error else 200,
