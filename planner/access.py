@@ -1,15 +1,17 @@
 """Tenant access: the one place that turns a URL's business and object ids into rows.
 
 A business the user does not belong to, and any object outside the current business, answer 404
-exactly like a missing one, so ids reveal nothing. A member whose role is too low gets 403.
+exactly like a missing one, so ids reveal nothing. A member whose role is too low gets 403; a
+member of a business that requires two-factor authentication, without it, is sent to set it up.
 """
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
 from planner.models import Membership, Role
@@ -29,6 +31,13 @@ def member_required(role=Role.VIEWER):
         @wraps(view)
         def wrapper(request, business_id, *args, **kwargs):
             membership = get_membership(request.user, business_id)
+            if membership.business.require_mfa and not has_mfa(request.user):
+                messages.warning(
+                    request,
+                    f"{membership.business.name} requires two-factor authentication: set up "
+                    "an authenticator app to continue.",
+                )
+                return redirect("mfa_index")
             if not membership.has_role(role):
                 raise PermissionDenied("Your role in this business does not allow this.")
             request.business = membership.business
@@ -42,6 +51,13 @@ def member_required(role=Role.VIEWER):
         return wrapper
 
     return decorator
+
+
+def has_mfa(user):
+    """Whether the user has an authenticator app set up (allauth MFA)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 def get_membership(user, business_id):

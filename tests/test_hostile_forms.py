@@ -563,11 +563,16 @@ def _signup(w):
 
 
 def _business(w):
-    from planner.forms import BusinessForm
+    from planner.forms import BusinessForm, BusinessSettingsForm
 
     return [
         Target("business_create", [], BusinessForm()),
-        Target("business_edit", [], BusinessForm(instance=w.business), business=w.business),
+        Target(
+            "business_edit",
+            [],
+            BusinessSettingsForm(instance=w.business, user=w.owner),
+            business=w.business,
+        ),
     ]
 
 
@@ -968,6 +973,7 @@ def _mapping(w):
 TARGETS = {
     "allauth SignupForm": _signup,
     "BusinessForm": _business,
+    "BusinessSettingsForm": _business,
     "InvitationForm": _invitation,
     "LoginForm": _login,
     "MemberRoleForm": _member_role,

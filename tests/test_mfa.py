@@ -94,3 +94,81 @@ def test_the_mfa_pages_are_the_planners(client, lena):
     html = client.get(reverse("mfa_index")).content.decode()
     assert "vendor/bootstrap/bootstrap.min.css" in html
     assert 'aria-label="Main"' in html  # the app's navigation bar
+
+
+# A business that requires MFA
+
+
+def require_mfa(business):
+    business.require_mfa = True
+    business.save(update_fields=["require_mfa"])
+
+
+def give_totp(user):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+
+
+def test_a_member_without_mfa_is_sent_to_set_it_up(client_for, business, editor):
+    require_mfa(business)
+    client = client_for(editor)
+    for url in (reverse("dashboard", args=[business.pk]), reverse("smo_list", args=[business.pk])):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url == reverse("mfa_index")
+    page = client.get(reverse("mfa_index"))
+    assert f"{business.name} requires two-factor authentication" in page.content.decode()
+    before = business.platforms.count()
+    client.post(reverse("platform_create", args=[business.pk]), {"kind": "x", "handle": "sneak"})
+    assert business.platforms.count() == before  # no write gets through either
+    give_totp(editor)
+    assert client.get(reverse("dashboard", args=[business.pk])).status_code == 200
+
+
+def test_the_rule_reveals_nothing_to_outsiders(client_for, business, outsider):
+    require_mfa(business)
+    assert client_for(outsider).get(reverse("dashboard", args=[business.pk])).status_code == 404
+
+
+def test_other_businesses_of_the_member_are_not_affected(client_for, business, editor):
+    from tests.factories import MembershipFactory
+
+    other = MembershipFactory(user=editor, role="editor").business
+    require_mfa(business)
+    assert client_for(editor).get(reverse("dashboard", args=[other.pk])).status_code == 200
+
+
+def settings_post(business, **fields):
+    return {
+        "name": business.name,
+        "website_url": business.website_url,
+        "currency": business.currency,
+        "time_zone": business.time_zone,
+        "hourly_rate": str(business.hourly_rate),
+        **fields,
+    }
+
+
+def test_an_owner_must_have_mfa_before_requiring_it(client_for, business, owner):
+    client = client_for(owner)
+    url = reverse("business_edit", args=[business.pk])
+    response = client.post(url, settings_post(business, require_mfa="on"))
+    assert response.status_code == 400
+    assert "for your own account first" in response.content.decode()
+    business.refresh_from_db()
+    assert not business.require_mfa
+    give_totp(owner)
+    assert client.post(url, settings_post(business, require_mfa="on")).status_code == 302
+    business.refresh_from_db()
+    assert business.require_mfa
+
+
+def test_editors_and_viewers_cannot_change_the_rule(client_for, business, editor, viewer):
+    for user in (editor, viewer):
+        give_totp(user)
+        response = client_for(user).post(
+            reverse("business_edit", args=[business.pk]), settings_post(business, require_mfa="on")
+        )
+        assert response.status_code == 403
+    business.refresh_from_db()
+    assert not business.require_mfa

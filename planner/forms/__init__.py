@@ -24,7 +24,12 @@ from planner.forms.base import (
     member_users,
     quarter_hours,
 )
-from planner.forms.business import BusinessForm, BusinessImportForm, MemberRoleForm
+from planner.forms.business import (
+    BusinessForm,
+    BusinessImportForm,
+    BusinessSettingsForm,
+    MemberRoleForm,
+)
 from planner.forms.campaigns import CampaignForm
 from planner.forms.entries import ResultEntryForm, TimeEntryForm
 from planner.forms.filters import DashboardFilterForm, TaskFilterForm
@@ -50,6 +55,7 @@ __all__ = [
     "UTM_HELP",
     "BusinessForm",
     "BusinessImportForm",
+    "BusinessSettingsForm",
     "CampaignForm",
     "DashboardFilterForm",
     "DateInput",

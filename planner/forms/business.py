@@ -15,6 +15,28 @@ class BusinessForm(forms.ModelForm):
         help_texts = {"website_url": "Where backlinks should point."}
 
 
+class BusinessSettingsForm(BusinessForm):
+    """The owner's settings page: the business's details and its security rule."""
+
+    class Meta(BusinessForm.Meta):
+        fields = (*BusinessForm.Meta.fields, "require_mfa")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_require_mfa(self):
+        from planner.access import has_mfa
+
+        required = self.cleaned_data["require_mfa"]
+        if required and not has_mfa(self.user):
+            raise forms.ValidationError(
+                "Set up two-factor authentication for your own account first (account menu, "
+                "Two-factor authentication), so that requiring it cannot lock you out."
+            )
+        return required
+
+
 class MemberRoleForm(forms.ModelForm):
     class Meta:
         model = Membership

@@ -43,6 +43,12 @@ class Business(models.Model):
     hourly_rate = money_field("hourly rate", default=ZERO, help_text="Prices the hours spent.")
     # The secret in the iCalendar feed's URL; the owner can replace it to revoke old links.
     ical_token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    # Members without two-factor authentication are sent to set it up before reaching it.
+    require_mfa = models.BooleanField(
+        "require two-factor authentication",
+        default=False,
+        help_text="Every member must set up an authenticator app before opening this business.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = BusinessQuerySet.as_manager()

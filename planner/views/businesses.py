@@ -10,7 +10,7 @@ from planner.access import CURRENT_BUSINESS_KEY, get_for_business, member_requir
 from planner.accounts import services as accounts_services
 from planner.accounts.forms import InvitationForm
 from planner.accounts.models import Invitation, InvitationStatus
-from planner.forms import BusinessForm, BusinessImportForm, MemberRoleForm
+from planner.forms import BusinessForm, BusinessImportForm, BusinessSettingsForm, MemberRoleForm
 from planner.jobs.models import Job, JobKind
 from planner.models import Business, Membership, Role
 from planner.selectors import business_members
@@ -48,7 +48,11 @@ def business_create(request):
 @member_required(Role.OWNER)
 def business_edit(request):
     # A copy: a refused POST must not show its unsaved values as the business's name.
-    form = BusinessForm(request.POST or None, instance=Business.objects.get(pk=request.business.pk))
+    form = BusinessSettingsForm(
+        request.POST or None,
+        instance=Business.objects.get(pk=request.business.pk),
+        user=request.user,
+    )
     if request.method == "POST" and form.is_valid():
         services.business_update(form.save(commit=False))
         messages.success(request, "Business settings saved.")
