@@ -185,3 +185,41 @@ def test_verification_emails_are_not_resent_within_three_minutes(client, db):
     for _ in range(3):
         log_in(client, "unverified")
     assert len(mail.outbox) == 1
+
+
+def test_log_in_attempts_are_rate_limited_per_address(client, db):
+    """Beside axes's lock per username: 30 log-in attempts a minute from one address."""
+    statuses = [log_in(client, f"someone{n}", "nope-nope-nope-1").status_code for n in range(31)]
+    assert set(statuses[:30]) == {400}
+    assert statuses[30] == 429
+
+
+# Verification links
+
+
+def test_a_forged_verification_link_is_a_clear_page_and_changes_nothing(client, db):
+    sign_up(client)
+    link = verification_link(mail.outbox[0])
+    forged = link[:-4] + ("a" if link[-4] != "a" else "b") + link[-3:]
+    page = client.get(forged)
+    assert page.status_code == 200
+    assert "expired or is invalid" in page.content.decode()
+    assert client.post(forged).status_code == 404
+    assert not EmailAddress.objects.get(email="maria@example.com").verified
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_replayed_verification_link_logs_nobody_in(client, db):
+    """The link logs in only the browser that signed up; opened again elsewhere (a forwarded
+    mail, a shared computer) it changes nothing and logs nobody in."""
+    sign_up(client)
+    link = verification_link(mail.outbox[0])
+    client.post(link)
+    assert "_auth_user_id" in client.session
+    from django.test import Client
+
+    elsewhere = Client()
+    response = elsewhere.post(link)
+    assert response.status_code in (302, 404)
+    assert "_auth_user_id" not in elsewhere.session
+    assert EmailAddress.objects.get(email="maria@example.com").verified
