@@ -223,3 +223,10 @@ def test_a_replayed_verification_link_logs_nobody_in(client, db):
     assert response.status_code in (302, 404)
     assert "_auth_user_id" not in elsewhere.session
     assert EmailAddress.objects.get(email="maria@example.com").verified
+
+
+def test_an_overlong_login_is_refused_at_the_field(client, db):
+    """Was a 500 on PostgreSQL: django-axes stores the login in 255 characters."""
+    response = log_in(client, "x" * 300)
+    assert response.status_code == 400
+    assert "at most 254 characters" in response.content.decode()
