@@ -19,8 +19,9 @@ from planner.models import Membership, Role
 CURRENT_BUSINESS_KEY = "current_business_id"
 
 
-def member_required(role=Role.VIEWER):
-    """View decorator: resolve `business_id` to the user's membership and check the role.
+def member_required(role=Role.VIEWER, mfa=True):
+    """View decorator: resolve `business_id` to the user's membership and check the role (and,
+    unless `mfa=False`, the business's two-factor rule: leaving must work without it).
 
     The view receives the request with `request.business` and `request.membership` set, and no
     `business_id` argument.
@@ -31,7 +32,7 @@ def member_required(role=Role.VIEWER):
         @wraps(view)
         def wrapper(request, business_id, *args, **kwargs):
             membership = get_membership(request.user, business_id)
-            if membership.business.require_mfa and not has_mfa(request.user):
+            if mfa and membership.business.require_mfa and not has_mfa(request.user):
                 messages.warning(
                     request,
                     f"{membership.business.name} requires two-factor authentication: set up "

@@ -61,7 +61,7 @@ from planner.models import (
 )
 
 FORMAT = "campaign-planner/1"
-BUSINESS_FIELDS = ("name", "website_url", "currency", "time_zone", "hourly_rate")
+BUSINESS_FIELDS = ("name", "website_url", "currency", "time_zone", "hourly_rate", "require_mfa")
 PLATFORM_FIELDS = ("kind", "handle", "profile_url", *Platform.CHECKLIST)
 CAMPAIGN_FIELDS = ("name", "slug", "objective", "start_date", "end_date", "budget", "notes")
 TASK_SKIP = {

@@ -8,7 +8,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from planner import rollups
-from planner.models import Business, Kind, Membership, Role, Task, plannable_local_date
+from planner.models import (
+    Business,
+    Kind,
+    Membership,
+    Role,
+    Task,
+    new_feed_token,
+    plannable_local_date,
+)
 
 
 class EditConflict(Exception):
@@ -151,6 +159,10 @@ def entry_delete(entry):
 def business_update(business):
     """Save business settings; a new time zone moves posts' work dates, so re-sum everything."""
     before = Business.objects.select_for_update(no_key=True).get(pk=business.pk)  # as rollups.lock
+    if business.require_mfa and not before.require_mfa:
+        # The feed's address is a key without a second factor: a new one, given only to
+        # members who pass the new rule (on the calendar page).
+        business.ical_token = new_feed_token()
     business.save()
     if before.time_zone != business.time_zone:
         tasks = list(Task.objects.for_business(business))

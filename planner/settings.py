@@ -235,11 +235,12 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset for an unknown address mails n
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Campaign planner: "
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # allauth's limits, counted in the cache (Redis in production, so every server shares them).
-# Failed log-ins are django-axes's alone (5 per username and address, below): one mechanism.
+# Failed passwords are django-axes's alone (5 per username and address, below): one mechanism;
+# the adapter keeps allauth from counting them, so "login_failed" counts wrong MFA codes only.
 ACCOUNT_RATE_LIMITS = {
     "signup": "5/10m/ip,20/d/ip",
     "login": "30/m/ip",
-    "login_failed": None,
+    "login_failed": "5/5m/key,20/m/ip",
     "reset_password": "10/h/ip,3/h/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key,5/d/key",

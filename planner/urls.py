@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -71,6 +72,10 @@ business_patterns = [
     *jobs_urls.business_patterns,
     *accounts_urls.business_patterns,
 ]
+
+# The admin's own log-in form would skip MFA and e-mail verification: it sends to allauth's.
+# (Before admin.site.urls is read below, which binds the view.)
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", businesses.home, name="home"),

@@ -132,14 +132,46 @@ def test_unknown_usernames_are_throttled_too(client, db):
     assert is_locked_out(response)
 
 
-def test_the_admin_login_is_throttled_too(client, db):
+def test_the_admin_login_goes_through_the_planners(client, db):
+    """The admin's own form skipped MFA, e-mail verification and the limits: it now sends to
+    the planner's log-in, which has them, and logs nobody in by itself."""
     UserFactory(username="root", is_staff=True, is_superuser=True)
     url = reverse("admin:login")
+    for response in (client.get(url), client.post(url, {"username": "root", "password": PASSWORD})):
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+    assert logged_in_as(client) is None
     for _ in range(5):
-        response = client.post(url, {"username": "root", "password": WRONG})
-    assert is_locked_out(response)
-    response = client.post(url, {"username": "root", "password": PASSWORD})
-    assert is_locked_out(response)
+        log_in(client, "root", WRONG)
+    assert is_locked_out(log_in(client, "root", PASSWORD))
+
+
+def test_username_case_and_second_addresses_share_the_counter(client, lena):
+    """allauth matches usernames without case and logs in with any of an account's
+    addresses: every spelling is one account, so one counter."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=lena, email="lena.work@example.com", verified=True)
+    for identifier in ("lena", "Lena", "LENA", "lena.work@example.com"):
+        log_in(client, identifier, WRONG)
+    assert is_locked_out(log_in(client, "lEna", WRONG))
+    for identifier in ("LeNa", "lena.work@example.com", "lena@example.com"):
+        assert is_locked_out(log_in(client, identifier, PASSWORD)), identifier
+
+
+def test_an_ipv6_client_is_one_client_across_its_64(client, lena):
+    for n in range(5):
+        log_in(client, "lena", WRONG, REMOTE_ADDR=f"2001:db8::{n + 1}")
+    assert is_locked_out(log_in(client, "lena", PASSWORD, REMOTE_ADDR="2001:db8::ffff"))
+    response = log_in(client, "lena", PASSWORD, REMOTE_ADDR="2001:db8:1::1")  # another /64
+    assert response.status_code == 302
+
+
+def test_fewer_forwarded_entries_than_proxies_is_not_a_500(client, lena, settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    response = log_in(client, "lena", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert response.status_code == 302
 
 
 def test_force_login_is_not_throttled(client, lena):

@@ -400,3 +400,60 @@ def test_a_verified_second_address_can_accept(client, business, owner, newhire):
     client.post(reverse("invitation_detail", args=[token]), {"answer": "accept"})
     assert Membership.objects.filter(user=newhire, business=business).exists()
     assert PASSWORD  # the factory's password, unused here: accepting needs no re-login
+
+
+# Found in review
+
+
+def test_an_unverified_address_of_a_member_does_not_block_an_invitation(
+    client_for, business, owner, viewer
+):
+    EmailAddress.objects.create(user=viewer, email="newhire@company.example", verified=False)
+    assert invite(client_for(owner), business).status_code == 302
+
+
+def test_a_look_alike_address_cannot_accept(client, business, owner):
+    """PostgreSQL's case-insensitive match upper-cases a dotless ı to I: the comparison is
+    exact, of lower-cased addresses."""
+    mallory = UserFactory(username="mallory", email="bob@b\u0131gcorp.example")
+    _invitation, token = make_invitation(business, owner, "bob@bigcorp.example")
+    client.force_login(mallory)
+    response = client.post(reverse("invitation_detail", args=[token]), {"answer": "accept"})
+    assert response.status_code == 403
+    assert not Membership.objects.filter(user=mallory).exists()
+
+
+def test_an_address_that_grows_when_lower_cased_is_refused_at_the_field(
+    client_for, business, owner
+):
+    email = "x" * 30 + "\u0130" * 120 + "@example.com"  # İ lower-cases to two characters
+    response = invite(client_for(owner), business, email)
+    assert response.status_code == 400
+    assert "at most 254 characters" in response.context["invite_form"].errors["email"][0]
+    assert not Invitation.objects.exists()
+
+
+def test_a_concurrent_second_invitation_is_a_message_not_a_500(business, owner, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from planner.accounts import services
+
+    real_filter = Invitation.objects.filter
+
+    def no_pending_seen(*args, **kwargs):  # the other owner's row commits after this check
+        query = real_filter(*args, **kwargs)
+        return query.none() if kwargs.get("status") == "pending" else query
+
+    make_invitation(business, owner, "newhire@company.example")
+    monkeypatch.setattr(Invitation.objects, "filter", no_pending_seen)
+    with pytest.raises(ValidationError, match="just invited"):
+        services.invite(business, owner, "newhire@company.example", "editor", base_url="http://x")
+    assert Invitation.objects.count() == 1
+
+
+def test_home_goes_to_the_business_and_mentions_a_waiting_invitation(client_for, business, editor):
+    other = MembershipFactory(role=Role.OWNER).business
+    make_invitation(other, None, editor.email)
+    response = client_for(editor).get(reverse("home"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("dashboard", args=[business.pk])
+    assert "An invitation to another business is waiting" in response.content.decode()

@@ -172,3 +172,36 @@ def test_editors_and_viewers_cannot_change_the_rule(client_for, business, editor
         assert response.status_code == 403
     business.refresh_from_db()
     assert not business.require_mfa
+
+
+def test_wrong_codes_are_limited_per_account(client, lena):
+    """With the password known, the second factor must not be guessable: five wrong codes in
+    five minutes, then even the right one is refused for a while."""
+    give_totp(lena)
+    secret = Authenticator.objects.get(user=lena, type=Authenticator.Type.TOTP).wrap().instance
+    log_in(client)
+    statuses = [
+        client.post(reverse("mfa_authenticate"), {"code": "000000"}).status_code for _ in range(6)
+    ]
+    assert statuses == [400] * 6
+    page = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert "Too many failed login attempts" in page.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert secret is not None
+
+
+def test_a_member_without_mfa_can_still_leave(client_for, business, owner, editor):
+    require_mfa(business)
+    response = client_for(editor).post(reverse("member_leave", args=[business.pk]))
+    assert response.status_code == 302 and response.url == reverse("home")
+    assert not business.memberships.filter(user=editor).exists()
+
+
+def test_requiring_mfa_gives_the_feed_a_new_address(client_for, business, owner):
+    give_totp(owner)
+    token = business.ical_token
+    client_for(owner).post(
+        reverse("business_edit", args=[business.pk]), settings_post(business, require_mfa="on")
+    )
+    business.refresh_from_db()
+    assert business.require_mfa and business.ical_token != token

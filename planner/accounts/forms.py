@@ -4,6 +4,7 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.core.validators import MaxLengthValidator
 
+from planner.accounts.adapter import clean_address
 from planner.models import Role
 
 LOGIN_MAX_LENGTH = 254  # an e-mail address's longest (usernames are 150)
@@ -28,3 +29,6 @@ class LoginForm(AllauthLoginForm):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label="E-mail address", max_length=254)
     role = forms.ChoiceField(choices=Role.choices, initial=Role.EDITOR)
+
+    def clean_email(self):
+        return clean_address(self.cleaned_data["email"])

@@ -3,7 +3,7 @@
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -24,14 +24,12 @@ class InvitationRefused(Exception):
 
 
 def is_member_address(business, email):
-    """True when a member of `business` has this address (as account e-mail or allauth's)."""
-    members = Membership.objects.filter(business=business)
-    return (
-        members.filter(user__email__iexact=email).exists()
-        or EmailAddress.objects.filter(
-            email__iexact=email, user__memberships__business=business
-        ).exists()
-    )
+    """True when a member of `business` has this address, verified. Exact comparisons of
+    lower-cased addresses: PostgreSQL's case-insensitive match (UPPER) makes "bıgcorp" (a
+    dotless ı, someone else's domain) equal to "bigcorp"."""
+    return EmailAddress.objects.filter(
+        email=email, verified=True, user__memberships__business=business
+    ).exists()
 
 
 @transaction.atomic
@@ -44,14 +42,18 @@ def invite(business, invited_by, email, role, *, base_url):
         # Expired or not: the owner resends it from the list (a new link, a new week).
         raise ValidationError("This address is already invited: resend the invitation instead.")
     token = new_invitation_token()
-    invitation = Invitation.objects.create(
-        business=business,
-        email=email,
-        role=role,
-        token_hash=token_hash(token),
-        invited_by=invited_by,
-        expires_at=timezone.now() + INVITATION_TTL,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: another owner may invite the address now
+            invitation = Invitation.objects.create(
+                business=business,
+                email=email,
+                role=role,
+                token_hash=token_hash(token),
+                invited_by=invited_by,
+                expires_at=timezone.now() + INVITATION_TTL,
+            )
+    except IntegrityError:
+        raise ValidationError("This address was just invited: resend the invitation.") from None
     _send(invitation, token, base_url)
     return invitation
 
@@ -100,7 +102,7 @@ def check_invitee(invitation, user):
             "accepted": "This invitation was already accepted.",
             "declined": "This invitation was declined.",
         }[invitation.state]
-    addresses = EmailAddress.objects.filter(user=user, email__iexact=invitation.email)
+    addresses = EmailAddress.objects.filter(user=user, email=invitation.email)  # exact: see above
     if not addresses.exists():
         return (
             f"This invitation was sent to {invitation.email}, and you are logged in as "

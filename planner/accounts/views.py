@@ -64,7 +64,7 @@ def invitation_revoke(request, pk):
     return redirect("member_list", business_id=request.business.pk)
 
 
-@member_required()
+@member_required(mfa=False)
 def member_leave(request):
     error = None
     if request.method == "POST":

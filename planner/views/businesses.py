@@ -27,8 +27,11 @@ def home(request):
         businesses.filter(pk=request.session.get(CURRENT_BUSINESS_KEY)).first()
         or businesses.first()
     )
-    if accounts_services.waiting_for(request.user).exists():
+    waiting = accounts_services.waiting_for(request.user).exists()
+    if waiting and business is None:
         return redirect("invitations_waiting")
+    if waiting:
+        messages.info(request, "An invitation to another business is waiting for your answer.")
     if business is None:
         return redirect("business_create")
     return redirect("dashboard", business_id=business.pk)

@@ -61,22 +61,55 @@ def lockout_username(request, credentials=None):
     else:  # allauth's form calls it "login", the admin's "username"
         posted = getattr(request, "POST", {})
         identifier = posted.get("login") or posted.get("username")
-    if not identifier or "@" not in identifier:
+    if not identifier:
         return identifier
+    identifier = identifier.strip()
     cache = getattr(request, "_lockout_usernames", None)
     if cache is None:
         cache = {}
         if request is not None:
             request._lockout_usernames = cache  # axes asks several times per attempt
     if identifier not in cache:
-        user = get_user_model().objects.filter(email__iexact=identifier).order_by("pk").first()
-        cache[identifier] = user.get_username() if user is not None else identifier.lower()
+        cache[identifier] = _account_username(identifier)
     return cache[identifier]
+
+
+def _account_username(identifier):
+    """The username of the account an identifier logs in to (as allauth matches it: usernames
+    without case, any of the account's addresses), or the identifier in lower case."""
+    from allauth.account.models import EmailAddress
+
+    users = get_user_model().objects
+    user = None
+    if "@" in identifier:
+        address = EmailAddress.objects.filter(email__iexact=identifier).order_by("pk").first()
+        user = address.user if address else users.filter(email__iexact=identifier).first()
+    if user is None:
+        user = users.filter(username__iexact=identifier).order_by("pk").first()
+    return user.get_username() if user is not None else identifier.lower()
 
 
 def client_ip(request):
     """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the
-    outermost of them put in X-Forwarded-For (entries further left are the client's to forge)."""
+    outermost of them put in X-Forwarded-For (entries further left are the client's to forge);
+    an IPv6 client by its /64, since one host has that many addresses to rotate through."""
+    return _per_client(_forwarded_or_remote(request))
+
+
+def _per_client(address):
+    """IPv6 clients by their /64 (one host's share; allauth groups them the same way)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.IPv6Network(f"{ip}/64", strict=False).network_address)
+
+
+def _forwarded_or_remote(request):
     remote = request.META.get("REMOTE_ADDR", "")
     count = settings.TRUSTED_PROXY_COUNT
     if count > 0:
