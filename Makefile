@@ -73,6 +73,18 @@ bench: install
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG) $(PY) manage.py migrate -v0
 	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG) $(PY) manage.py bench_dashboard --sizes $(BENCH_SIZES)
 
+# Page benchmark (issue 10): every page a member can open, at 1,000 and 100,000 tasks on
+# PostgreSQL (PAGES_ARGS=--million adds 1,000,000; the seeding then takes a while).
+PAGES_ARGS ?=
+
+.PHONY: bench-pages
+bench-pages: install
+	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput -v0
+	psql "$(BENCH_PG)" -c 'select 1' >/dev/null 2>&1 || \
+		psql "$(dir $(BENCH_PG))postgres" -c 'create database $(notdir $(BENCH_PG))'
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG) $(PY) manage.py migrate -v0
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_PG) $(PY) manage.py bench_pages --sizes $(BENCH_SIZES) $(PAGES_ARGS)
+
 # Load test (issue 5): gunicorn + PostgreSQL + 10,000 demo tasks, wrk for 60 s at 32 connections.
 LOAD_PG ?= postgres://postgres@127.0.0.1:5432/planner_load
 LOAD_ENV := $(BENCH_ENV) ALLOWED_HOSTS=127.0.0.1 DATABASE_URL=$(LOAD_PG)

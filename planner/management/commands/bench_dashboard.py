@@ -42,7 +42,7 @@ class Command(BaseCommand):
         vendor = connection.vendor
         rows = []
         for size in options["sizes"]:
-            business = self._business(size)
+            business = benchmark_business(size, self.stdout.write)
             rows.extend(self._measure(business, size, options["repeat"]))
         self._print(vendor, rows, options["sizes"])
         if options["json"]:
@@ -53,25 +53,6 @@ class Command(BaseCommand):
                     indent=2,
                     default=str,
                 )
-
-    def _business(self, size):
-        name = f"Benchmark {size} tasks"
-        business = Business.objects.filter(name=name).first()
-        if business is None:
-            started = time.perf_counter()
-            with transaction.atomic():
-                business, counts = seed(name, size, DAYS, seed_value=size)
-            if connection.vendor == "postgresql":
-                # What autovacuum does soon after a bulk load: statistics and the visibility
-                # map that lets counts use index-only scans.
-                with connection.cursor() as cursor:
-                    cursor.execute("VACUUM ANALYZE")
-            self.stdout.write(
-                f"seeded {name}: {counts['tasks']:,} tasks, {counts['time entries']:,} time "
-                f"and {counts['result entries']:,} result rows in "
-                f"{time.perf_counter() - started:.0f}s"
-            )
-        return business
 
     def _measure(self, business, size, repeat):
         client = Client()
@@ -131,6 +112,28 @@ class Command(BaseCommand):
                     f"{case}: {large:,} tasks is {b['median_ms'] / a['median_ms']:.2f}x the "
                     f"median at {small:,} tasks"
                 )
+
+
+def benchmark_business(size, log):
+    """The business of `size` tasks with a year of history, seeded once per database (the
+    page benchmark, bench_pages, uses the same ones)."""
+    name = f"Benchmark {size} tasks"
+    business = Business.objects.filter(name=name).first()
+    if business is None:
+        started = time.perf_counter()
+        with transaction.atomic():
+            business, counts = seed(name, size, DAYS, seed_value=size)
+        if connection.vendor == "postgresql":
+            # What autovacuum does soon after a bulk load: statistics and the visibility
+            # map that lets counts use index-only scans.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        log(
+            f"seeded {name}: {counts['tasks']:,} tasks, {counts['time entries']:,} time "
+            f"and {counts['result entries']:,} result rows in "
+            f"{time.perf_counter() - started:.0f}s"
+        )
+    return business
 
 
 def _time(client, path, params, repeat):

@@ -1,0 +1,231 @@
+"""Time every page a member can open, at several sizes of the business (`make bench-pages`).
+
+    manage.py bench_pages --sizes 1000 100000 [--million] [--repeat 15] [--only calendar]
+
+The pages come from the URLconf, as the access walk finds them (tests/test_access.py), so a page
+added tomorrow is timed tomorrow: every GET under /b/<id>/ that answers 200 to the business's
+owner, with ids of real rows of the business, plus a few filtered views that the issue names
+(the month and week calendar, the "off pace" SMM list, a text search, the dashboard's year, a
+deep page of the SMO list), /healthz, and the member list as the logged-in floor (a page that
+reads nothing that grows). One page at a time through Django's whole stack in this process, a
+logged-in session, no cache. For each: median, p95, queries, SQL time, response size, its ratio
+to the floor, and its growth from the smallest size.
+
+A page answering something else than 200 (POST-only views answer 405) is listed as skipped with
+its status, so nothing is left out silently.
+"""
+
+import json
+import statistics
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from planner.jobs.models import Job, JobKind, JobStatus
+from planner.management.commands.bench_dashboard import _machine, _percentile, benchmark_business
+from planner.models import Campaign, Kind, Membership, Platform, ResultEntry, Task, TimeEntry
+
+FLOOR = "member_list"
+MAX_SECONDS_PER_PAGE = 20  # fewer samples (at least MIN_SAMPLES) of a slow page
+MIN_SAMPLES = 3
+
+
+class Command(BaseCommand):
+    help = "Time every page at several business sizes (see docs/performance.md)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000])
+        parser.add_argument("--million", action="store_true", help="Add 1,000,000 tasks.")
+        parser.add_argument("--repeat", type=int, default=15)
+        parser.add_argument("--only", default="", help="Only pages whose label contains this.")
+        parser.add_argument("--json", help="Also write the results to this file.")
+
+    def handle(self, *args, sizes, million, repeat, only, json=None, **options):
+        settings.DEBUG = False  # no query log of its own: CaptureQueriesContext counts
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        sizes = sorted({*sizes, *([1_000_000] if million else [])})
+        results = {}
+        for size in sizes:
+            business = benchmark_business(size, self.stdout.write)
+            results[size] = self._measure(business, repeat, only)
+        self._print(results, sizes)
+        if json:
+            with open(json, "w") as handle:
+                _dump(
+                    {"database": connection.vendor, "machine": _machine(), "results": results},
+                    handle,
+                )
+
+    def _measure(self, business, repeat, only):
+        owner = Membership.objects.filter(business=business, role="owner").first().user
+        client = Client()
+        client.force_login(owner)
+        rows = {}
+        for label, path, params in pages(business, owner):
+            if only and only not in label and label != FLOOR:
+                continue
+            rows[label] = time_page(client, path, params, repeat)
+        return rows
+
+    def _print(self, results, sizes):
+        self.stdout.write(f"\ndatabase: {connection.vendor}; machine: {_machine()}")
+        header = f"{'page':<34}" + "".join(f"{size:>12,}" for size in sizes)
+        self.stdout.write("median ms (x floor) per size, then queries, SQL ms, KB and growth")
+        self.stdout.write(header)
+        smallest = sizes[0]
+        for label in results[smallest]:
+            cells = []
+            for size in sizes:
+                row = results[size].get(label, {})
+                floor = results[size][FLOOR].get("median_ms")
+                if "median_ms" not in row:
+                    cells.append(f"{row.get('skipped', '-'):>12}")
+                    continue
+                cells.append(f"{row['median_ms']:>7.0f} ({row['median_ms'] / floor:>3.0f}x)")
+            self.stdout.write(f"{label:<34}" + "".join(f"{c:>12}" for c in cells))
+        self.stdout.write("")
+        largest = sizes[-1]
+        for label, row in results[largest].items():
+            if "median_ms" not in row:
+                continue
+            base = results[smallest].get(label, {}).get("median_ms")
+            growth = f"{row['median_ms'] / base:.2f}x of {smallest:,}" if base else ""
+            self.stdout.write(
+                f"{label:<34} at {largest:,}: p95 {row['p95_ms']:.0f} ms, {row['queries']} "
+                f"queries, SQL {row['sql_ms']:.0f} ms, {row['kb']:,.0f} KB; {growth}"
+            )
+
+
+def pages(business, owner):
+    """(label, path, params) of every page to time: the URLconf's, and the named variants."""
+    examples = _examples(business, owner)
+    found = []
+    for name, parameters in _business_url_names():
+        args = [business.pk]
+        for parameter in parameters:
+            value = examples.get((name, parameter)) or examples.get(parameter)
+            if value is None:
+                break
+            args.append(value)
+        else:
+            found.append((name, reverse(name, args=args), {}))
+            continue
+        found.append((name, None, {"skipped": "no row"}))
+    dashboard = reverse("dashboard", args=[business.pk])
+    calendar = reverse("calendar", args=[business.pk])
+    smo, smm = reverse("smo_list", args=[business.pk]), reverse("smm_list", args=[business.pk])
+    found += [
+        ("dashboard, this year", dashboard, {"period": "year"}),
+        ("calendar, week", calendar, {"view": "week"}),
+        ("SMM list, off pace", smm, {"pace": "off"}),
+        ("SMO list, text search", smo, {"q": "launch"}),
+        ("SMO list, page 500", smo, {"page": "500"}),
+        ("iCal feed", reverse("ical_feed", args=[business.ical_token]), {}),
+        ("invitations waiting", reverse("invitations_waiting"), {}),
+        ("healthz", reverse("healthz"), {}),
+    ]
+    return found
+
+
+def _business_url_names():
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and "business_id" in str(entry.pattern):
+            for pattern in entry.url_patterns:
+                if isinstance(pattern, URLPattern) and pattern.name:
+                    yield pattern.name, list(pattern.pattern.converters)
+
+
+def _examples(business, owner):
+    """Ids of real rows for the URLs' parameters: the biggest campaign, a task of each kind
+    (the SMM task with the most results), and so on."""
+    campaign = (
+        Campaign.objects.for_business(business)
+        .annotate(task_count=Count("tasks"))
+        .order_by("-task_count")
+        .first()
+    )
+    smo = Task.objects.for_business(business).filter(kind=Kind.SMO).order_by("pk").first()
+    smm = (
+        Task.objects.for_business(business)
+        .filter(kind=Kind.SMM)
+        .annotate(days=Count("results"))
+        .order_by("-days")
+        .first()
+    )
+    job = Job.objects.filter(business=business).order_by("-pk").first() or Job.objects.create(
+        business=business,
+        started_by=owner,
+        kind=JobKind.REPORT_IMPORT,
+        label="Benchmark job",
+        status=JobStatus.SUCCEEDED,
+    )
+    time_entry = TimeEntry.objects.for_business(business).filter(task=smo).first()
+    result = ResultEntry.objects.for_business(business).filter(task=smm).first()
+    membership = Membership.objects.filter(business=business).exclude(user=owner).first()
+    platform = Platform.objects.for_business(business).order_by("pk").first()
+    task_for = {"smo": smo, "smm": smm}
+    examples = {
+        "pk": None,
+        ("campaign_detail", "pk"): campaign and campaign.pk,
+        ("campaign_edit", "pk"): campaign and campaign.pk,
+        ("campaign_delete", "pk"): campaign and campaign.pk,
+        ("platform_edit", "pk"): platform and platform.pk,
+        ("platform_delete", "pk"): platform and platform.pk,
+        ("member_edit", "pk"): membership and membership.pk,
+        ("member_remove", "pk"): membership and membership.pk,
+        ("job_detail", "pk"): job.pk,
+        ("job_progress", "pk"): job.pk,
+        ("time_entry_delete", "pk"): smo and smo.pk,
+        ("time_entry_delete", "entry_pk"): time_entry and time_entry.pk,
+        ("result_delete", "pk"): smm and smm.pk,
+        ("result_delete", "entry_pk"): result and result.pk,
+        ("task_image", "pk"): smo and smo.pk,
+        ("time_entry_create", "pk"): smo and smo.pk,
+        ("result_create", "pk"): smm and smm.pk,
+    }
+    for kind, task in task_for.items():
+        for view in ("detail", "edit", "delete"):
+            examples[(f"{kind}_{view}", "pk")] = task and task.pk
+    return examples
+
+
+def time_page(client, path, params, repeat):
+    if path is None:
+        return params
+    first = client.get(path, params)  # warm: templates, connections, the database's caches
+    if first.status_code != 200:
+        return {"skipped": str(first.status_code)}
+    _body(first)
+    timings, started = [], time.perf_counter()
+    for _ in range(repeat):
+        began = time.perf_counter()
+        _body(client.get(path, params))
+        timings.append((time.perf_counter() - began) * 1000)
+        if len(timings) >= MIN_SAMPLES and time.perf_counter() - started > MAX_SECONDS_PER_PAGE:
+            break
+    with CaptureQueriesContext(connection) as captured:
+        size = len(_body(client.get(path, params)))
+    return {
+        "median_ms": statistics.median(timings),
+        "p95_ms": _percentile(timings, 95),
+        "samples": len(timings),
+        "queries": len(captured),
+        "sql_ms": sum(float(query["time"]) for query in captured) * 1000,
+        "kb": size / 1024,
+    }
+
+
+def _body(response):
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def _dump(data, handle):
+    json.dump(data, handle, indent=2, default=str)

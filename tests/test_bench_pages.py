@@ -1,0 +1,32 @@
+"""The page benchmark (`make bench-pages`) finds every page from the URLconf: a page added
+tomorrow is timed tomorrow, or listed as skipped with the reason."""
+
+import json
+
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+
+
+def business_url_names():
+    names = set()
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and "business_id" in str(entry.pattern):
+            names |= {p.name for p in entry.url_patterns if isinstance(p, URLPattern)}
+    return names
+
+
+def test_every_business_page_is_timed_or_skipped_with_a_reason(db, tmp_path, capsys):
+    out = tmp_path / "pages.json"
+    call_command("bench_pages", sizes=[40], repeat=1, json=str(out))
+    rows = json.loads(out.read_text())["results"]["40"]
+    assert business_url_names() <= set(rows)
+    timed = {label for label, row in rows.items() if "median_ms" in row}
+    skipped = {label: row["skipped"] for label, row in rows.items() if "skipped" in row}
+    # The pages people read are timed, with their queries and sizes.
+    for label in ("dashboard", "calendar", "smo_list", "smm_list", "campaign_detail", "iCal feed"):
+        assert label in timed, (label, skipped.get(label))
+        assert rows[label]["queries"] > 0 and rows[label]["kb"] > 0
+    # What is not timed says why: a POST-only view (405) or no such row in the seed.
+    assert set(skipped.values()) <= {"405", "404", "no row"}, skipped
+    assert "member_list" in timed and "healthz" in timed  # the floor and the framework's
+    assert "median ms (x floor)" in capsys.readouterr().out
