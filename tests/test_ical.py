@@ -170,8 +170,13 @@ def test_feed_reads_in_a_fixed_number_of_queries(
     for n in range(30):
         SmoTaskFactory(business=business, platform=platform, scheduled_at=local(today, n % 24))
         SmmTaskFactory(business=business, platform=platform, flight_start=today, flight_end=today)
-    with django_assert_max_num_queries(2):
-        assert client.get(feed_url(business)).status_code == 200
+    # The business, the aggregate behind the ETag, the tasks.
+    with django_assert_max_num_queries(3):
+        response = client.get(feed_url(business))
+        assert response.status_code == 200
+    with django_assert_max_num_queries(2):  # unchanged: no tasks read at all
+        again = client.get(feed_url(business), HTTP_IF_NONE_MATCH=response["ETag"])
+        assert again.status_code == 304
 
 
 # --- The secret address ----------------------------------------------------------------------
@@ -238,3 +243,32 @@ def test_members_see_the_address_and_owners_the_button(client_for, business, own
     page = client_for(owner).get(url).content.decode()
     assert absolute in page and "Make a new address" in page
     assert reverse("calendar_feed_token", args=[business.pk]) in page
+
+
+def test_an_unchanged_feed_answers_304_and_a_change_makes_it_whole_again(
+    client, business, smo_task
+):
+    """Calendar apps poll every few hours: an unchanged feed costs one aggregate and a 304."""
+    import datetime
+
+    from django.utils import timezone
+
+    smo_task.status = "scheduled"
+    smo_task.scheduled_at = timezone.now() + datetime.timedelta(days=2)
+    smo_task.save()
+    url = reverse("ical_feed", args=[business.ical_token])
+    first = client.get(url)
+    assert first.status_code == 200 and first["ETag"].startswith('W/"')
+    assert "Last-Modified" in first
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    since = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+    smo_task.title = "Renamed post"
+    smo_task.save()
+    changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    assert b"Renamed post" in changed.content
+    smo_task.delete()
+    after_delete = client.get(url, HTTP_IF_NONE_MATCH=changed["ETag"])
+    assert after_delete.status_code == 200
