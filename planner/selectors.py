@@ -7,7 +7,16 @@ from django.db.models.functions import Coalesce
 
 from planner import kpis
 from planner.kpis import KindTotals, Split
-from planner.models import Kind, Membership, ResultEntry, SmmStatus, Task, TimeEntry
+from planner.models import (
+    DailyRollup,
+    Kind,
+    Membership,
+    ResultEntry,
+    SmmStatus,
+    Task,
+    TaskTally,
+    TimeEntry,
+)
 
 ZERO = Decimal("0")
 RESULT_FIELDS = ("impressions", "reach", "engagements", "clicks", "conversions")
@@ -67,6 +76,43 @@ def split_for_tasks(business, tasks=None):
         )
 
     return Split(smo=side(Kind.SMO), smm=side(Kind.SMM))
+
+
+def split_from_rollups(business, **filters):
+    """Organic vs paid over all time from the daily rollups, in one query whatever the size
+    (e.g. `campaign=...`): the same sums as split_for_tasks over those tasks, since the rollups
+    are kept equal to the raw rows (planner/rollups.py)."""
+    sums = {}
+    for kind in Kind.values:
+        for field in ("hours", "production_cost", *RESULT_FIELDS, *RESULT_MONEY):
+            sums[f"{kind}_{field}"] = _sum(field, kind=kind)
+    row = DailyRollup.objects.filter(business=business, **filters).aggregate(**sums)
+
+    def side(kind):
+        return _kind_totals(
+            business.hourly_rate,
+            row[f"{kind}_hours"],
+            {field: row[f"{kind}_{field}"] for field in RESULT_FIELDS + RESULT_MONEY},
+            row[f"{kind}_production_cost"],
+            row[f"{kind}_spend"] if kind == Kind.SMM else ZERO,
+        )
+
+    return Split(smo=side(Kind.SMO), smm=side(Kind.SMM))
+
+
+def task_counts(business, by, **filters):
+    """{value of `by` (platform_id or campaign_id): {kind: tasks}} from TaskTally, which the
+    services keep exact: no count over the tasks themselves."""
+    rows = (
+        TaskTally.objects.filter(business=business, **filters)
+        .values(by, "kind")
+        .annotate(tasks=Sum("count"))
+        .order_by()
+    )
+    counts = {}
+    for row in rows:
+        counts.setdefault(row[by], dict.fromkeys(Kind.values, 0))[row["kind"]] = row["tasks"]
+    return counts
 
 
 def dashboard_summary(business):

@@ -1,12 +1,11 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
 from planner.access import get_for_business, member_required
 from planner.forms import CampaignForm
 from planner.models import Campaign, Kind, Role, Task
-from planner.selectors import campaign_pacing, split_for_tasks
+from planner.selectors import campaign_pacing, split_from_rollups, task_counts
 from planner.views.common import PAGE_SIZE, business_url, delete_with_tasks_page, form_page
 
 RECENT_TASKS = 10
@@ -14,15 +13,15 @@ RECENT_TASKS = 10
 
 @member_required()
 def campaign_list(request):
-    campaigns = (
-        Campaign.objects.for_business(request.business)
-        .annotate(
-            smo_count=Count("tasks", filter=Q(tasks__kind=Kind.SMO)),
-            smm_count=Count("tasks", filter=Q(tasks__kind=Kind.SMM)),
-        )
-        .order_by("-start_date", "name", "pk")
-    )  # Meta.ordering is not applied to GROUP BY
+    campaigns = Campaign.objects.for_business(request.business).order_by(
+        "-start_date", "name", "pk"
+    )
     page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [campaign.pk for campaign in page]
+    counts = task_counts(request.business, "campaign_id", campaign_id__in=shown)
+    for campaign in page:
+        found = counts.get(campaign.pk, {})
+        campaign.smo_count, campaign.smm_count = found.get(Kind.SMO, 0), found.get(Kind.SMM, 0)
     return render(request, "campaigns/campaign_list.html", {"page": page})
 
 
@@ -31,8 +30,8 @@ def campaign_detail(request, pk):
     campaign = get_for_business(Campaign.objects, request.business, pk=pk)
     tasks = Task.objects.for_business(request.business).filter(campaign=campaign)
     recent = tasks.select_related("platform").order_by("-created_at", "-pk")
-    counts = tasks.aggregate(
-        smo=Count("pk", filter=Q(kind=Kind.SMO)), smm=Count("pk", filter=Q(kind=Kind.SMM))
+    counts = task_counts(request.business, "campaign_id", campaign=campaign).get(
+        campaign.pk, dict.fromkeys(Kind.values, 0)
     )
     # The newest few of each kind; the full lists are the task lists filtered to this campaign.
     return render(
@@ -43,7 +42,7 @@ def campaign_detail(request, pk):
             "counts": counts,
             "smo_tasks": recent.filter(kind=Kind.SMO)[:RECENT_TASKS],
             "smm_tasks": recent.filter(kind=Kind.SMM)[:RECENT_TASKS],
-            "split": split_for_tasks(request.business, tasks.values("pk")),
+            "split": split_from_rollups(request.business, campaign=campaign),
             "pacing": campaign_pacing(campaign, timezone.localdate()),
         },
     )
