@@ -168,9 +168,10 @@ def task_pacing(task, spend, today):
 
 
 def campaign_pacing(campaign, today):
-    """A campaign's paid budget against the media spend of its ads, to date (one query)."""
-    spend = ResultEntry.objects.filter(
-        task__campaign=campaign, task__kind=Kind.SMM, date__lte=today
+    """A campaign's paid budget against the media spend of its ads, to date: one query on the
+    daily rollups (kept equal to the results), not a sum over every result of the campaign."""
+    spend = DailyRollup.objects.filter(
+        business_id=campaign.business_id, campaign=campaign, kind=Kind.SMM, date__lte=today
     ).aggregate(total=_sum("spend"))["total"]
     return pacing_for(
         "lifetime", campaign.budget, campaign.start_date, campaign.end_date, spend, today

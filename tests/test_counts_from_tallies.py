@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from planner import services
 from planner.models import Campaign, Kind, Platform, ResultEntry, Task, TimeEntry
-from planner.selectors import split_for_tasks, split_from_rollups, task_counts
+from planner.selectors import campaign_pacing, split_for_tasks, split_from_rollups, task_counts
 from tests.factories import CampaignFactory, PlatformFactory, SmmTaskFactory, SmoTaskFactory
 
 DAY = datetime.date(2026, 10, 5)
@@ -68,6 +68,14 @@ def test_counts_and_the_campaign_split_equal_the_rows(business, owner):
         assert by_campaign[campaign.pk] == counted(business, campaign=campaign)
         tasks = Task.objects.for_business(business).filter(campaign=campaign).values("pk")
         assert split_from_rollups(business, campaign=campaign) == split_for_tasks(business, tasks)
+        raw_spend = sum(
+            ResultEntry.objects.filter(
+                task__campaign=campaign, task__kind=Kind.SMM, date__lte=DAY + datetime.timedelta(1)
+            ).values_list("spend", flat=True),
+            Decimal(0),
+        )
+        pacing = campaign_pacing(campaign, DAY + datetime.timedelta(days=1))
+        assert pacing["spend"] == raw_spend
 
 
 @pytest.mark.parametrize("name", ["platform_list", "campaign_list", "campaign_detail"])
