@@ -37,9 +37,9 @@ from django.urls import path
 
 import planner.urls
 from planner.middleware import is_outage
+from tests.pg_support import PG_HOST, PG_PORT, postgres_or_fail
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-PG_HOST, PG_PORT = "127.0.0.1", 5432
 ON_POSTGRES = connection.vendor == "postgresql"
 DB_VARIABLES = (
     "DATABASE_URL",
@@ -189,19 +189,6 @@ class BlackHoleProxy:
                 if sock is not None:
                     with contextlib.suppress(OSError):
                         sock.shutdown(socket.SHUT_RDWR)
-
-
-def postgres_or_fail():
-    """PostgreSQL on 127.0.0.1:5432, or skip on a workstation; on CI its absence fails."""
-    try:
-        psycopg.connect(
-            f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres", connect_timeout=3
-        ).close()
-    except psycopg.OperationalError as error:
-        message = f"PostgreSQL is not reachable on {PG_HOST}:{PG_PORT} ({error})"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; it must be on CI.", pytrace=False)
-        pytest.skip(message)
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 import planner.urls
 from planner.middleware import is_outage
 from planner.views.errors import service_unavailable
+from tests.pg_support import PG_HOST, PG_PORT, postgres_or_fail
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SECRET_DETAIL = "secret-detail-7f3a"  # in exception messages: must never reach the page
@@ -293,7 +294,6 @@ def test_is_outage_reads_the_database_error_code(error, outage):
 
 # A real outage: gunicorn, PostgreSQL behind a TCP proxy that the test stops and restarts.
 
-PG_HOST, PG_PORT = "127.0.0.1", 5432
 OUTAGE_DB = "planner_outage"
 
 
@@ -373,21 +373,6 @@ class TcpProxy:
             for sock in (source, sink):
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-
-
-def postgres_or_fail():
-    """PostgreSQL on 127.0.0.1:5432, or skip on a workstation; on CI its absence fails."""
-    import psycopg
-
-    try:
-        psycopg.connect(
-            f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres", connect_timeout=3
-        ).close()
-    except psycopg.OperationalError as error:
-        message = f"PostgreSQL is not reachable on {PG_HOST}:{PG_PORT} ({error})"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; it must be on CI.", pytrace=False)
-        pytest.skip(message)
 
 
 def free_port():
