@@ -93,15 +93,18 @@ def find(token):
     )
 
 
+CLOSED = {
+    "expired": "This invitation has expired. Ask the owner to send it again.",
+    "revoked": "This invitation was withdrawn by the business.",
+    "accepted": "This invitation was already accepted.",
+    "declined": "This invitation was declined.",
+}
+
+
 def check_invitee(invitation, user):
     """Why `user` may not answer `invitation`, or None if they may."""
     if not invitation.is_open:
-        return {
-            "expired": "This invitation has expired. Ask the owner to send it again.",
-            "revoked": "This invitation was withdrawn by the business.",
-            "accepted": "This invitation was already accepted.",
-            "declined": "This invitation was declined.",
-        }[invitation.state]
+        return CLOSED[invitation.state]
     addresses = EmailAddress.objects.filter(user=user, email=invitation.email)  # exact: see above
     if not addresses.exists():
         return (

@@ -98,8 +98,8 @@ def invitation_detail(request, token):
         raise Http404("No such invitation.")
     signed_in = request.user.is_authenticated
     problem = services.check_invitee(invitation, request.user) if signed_in else None
-    if not invitation.is_open:
-        context = {"invitation": invitation, "problem": problem}
+    if not invitation.is_open:  # the same page for anyone holding the link
+        context = {"invitation": invitation, "problem": services.CLOSED[invitation.state]}
         return render(request, "accounts/invitation.html", context, status=410)
     if request.method == "POST":
         if not request.user.is_authenticated:
