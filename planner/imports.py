@@ -403,6 +403,10 @@ def _apply_staged(business, upload, report, matches, preview, run, on_applied):
             raise ImportRefused("The staged rows are incomplete; nothing was imported.")
         rollups.lock(business.pk)
         rollups.refresh(business.pk, preview.dates)
+        rollups.refresh_pacing(
+            business.pk,
+            [task_id for task_id, skipped in _targets(matches).values() if task_id and not skipped],
+        )
         ReportUpload.objects.filter(pk=upload.pk).delete()
         if on_applied is not None:
             on_applied(preview)

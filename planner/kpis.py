@@ -4,6 +4,7 @@ Ratios are computed from sums. A ratio whose divisor is 0 is undefined and retur
 which templates show as "—" (never 0, never an error).
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -193,6 +194,59 @@ def pace_flag(pacing_ratio):
     if pacing_ratio > ON_PACE_HIGH:
         return "over"
     return "on pace"
+
+
+FOREVER = datetime.date.max
+
+
+def pace_days(budget_type, amount, start, end, spend):
+    """On which days `pace_flag` says "over" or "under" for this ad, with this spend: (over_from,
+    over_until, under_from), None where it never does; FOREVER when it stays so after the end.
+
+    Expected spend never falls as days pass (and is constant after the flight), so pacing never
+    rises: the flags run "not started", "over", "on pace", "under" in that order, and a binary
+    search with the very functions the pages use finds where each begins.
+    """
+    if amount is None or start is None or end is None or end < start:
+        return None, None, None
+    last = (end - start).days
+
+    def flag(offset):
+        day = start + datetime.timedelta(days=offset)
+        return pace_flag(pacing(spend, expected_spend(budget_type, amount, start, end, day)))
+
+    def first(condition):  # the first offset in 0..last where `condition` holds (it then stays)
+        low, high = 0, last + 1
+        while low < high:
+            middle = (low + high) // 2
+            if condition(flag(middle)):
+                high = middle
+            else:
+                low = middle + 1
+        return low if low <= last else None
+
+    def day(offset):
+        return start + datetime.timedelta(days=offset)
+
+    started = first(lambda f: f != "not started")
+    if started is None:
+        return None, None, None
+    over_from = over_until = under_from = None
+    if flag(started) == "over":
+        past_over = first(lambda f: f in ("on pace", "under"))
+        over_from = day(started)
+        over_until = FOREVER if past_over is None else day(past_over - 1)
+    under = first(lambda f: f == "under")
+    if under is not None:
+        under_from = day(under)
+    return over_from, over_until, under_from
+
+
+def off_pace_on(days, today):
+    """True if `pace_days`' answer says the ad is over or under pace on `today`."""
+    over_from, over_until, under_from = days
+    over = over_from is not None and over_from <= today <= over_until
+    return over or (under_from is not None and under_from <= today)
 
 
 def projected_spend(spend, start, end, today):

@@ -74,6 +74,12 @@ TASK_SKIP = {
     "created_at",
     "updated_at",
     "version",
+    # Kept by the planner from other fields and results, never carried in a file.
+    "media_spend",
+    "pace_over_from",
+    "pace_over_until",
+    "pace_under_from",
+    "search_text",
 }
 TASK_FIELDS = tuple(f.name for f in Task._meta.concrete_fields if f.name not in TASK_SKIP)
 TIME_FIELDS = ("date", "hours", "note")
@@ -324,6 +330,7 @@ def import_file(open_file, owner, progress=None, on_imported=None):
             _analyze(Task, TimeEntry, ResultEntry)
             rollups.refresh(business.pk)
             rollups.refresh_tallies(business.pk)
+            rollups.refresh_pacing(business.pk)
             if on_imported is not None:
                 on_imported(business, counts, people)
     except IntegrityError as error:

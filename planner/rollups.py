@@ -4,14 +4,17 @@
 so a rollup can never drift: whatever the write was, the affected days are summed again.
 """
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, When
 
+from planner import kpis
 from planner.models import (
     Business,
+    CalendarTally,
     DailyRollup,
     Kind,
     ResultEntry,
@@ -60,7 +63,7 @@ def tally(task, delta):
 
 @transaction.atomic
 def refresh_tallies(business_id):
-    """Recount every task of a business (after bulk loads)."""
+    """Recount every task of a business (after bulk loads), for the pipeline and calendar."""
     lock(business_id)
     TaskTally.objects.filter(business_id=business_id).delete()
     counts = (
@@ -70,6 +73,87 @@ def refresh_tallies(business_id):
         .order_by()
     )
     TaskTally.objects.bulk_create(TaskTally(business_id=business_id, **row) for row in counts)
+    refresh_calendar(business_id)
+
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def calendar_days(task):
+    """The days the calendar shows a task on, first day first: a post on its publish day (its
+    work date), an ad on every day of its flight, a flight without an end on its first day."""
+    if task.kind == Kind.SMO:
+        return [task.work_date] if task.scheduled_at else []
+    if not task.flight_start:
+        return []
+    last = max(task.flight_end or task.flight_start, task.flight_start)
+    return [
+        task.flight_start + offset * ONE_DAY
+        for offset in range((last - task.flight_start).days + 1)
+    ]
+
+
+def calendar_count(task, delta):
+    """Count a task in (+1) or out (-1) of CalendarTally on its days, under the business's lock."""
+    days = calendar_days(task)
+    if not days:
+        return
+    key = {
+        "business_id": task.business_id,
+        "kind": task.kind,
+        "status": task.status,
+        "platform_id": task.platform_id,
+        "campaign_id": task.campaign_id,
+    }
+    rows = CalendarTally.objects.filter(**key, date__range=(days[0], days[-1]))
+    if delta > 0:
+        have = set(rows.values_list("date", flat=True))
+        CalendarTally.objects.bulk_create(
+            (CalendarTally(**key, date=day) for day in days if day not in have), batch_size=2000
+        )
+    rows.update(
+        count=F("count") + delta,
+        starts=Case(When(date=days[0], then=F("starts") + delta), default=F("starts")),
+    )
+    if delta < 0:
+        rows.filter(count=0).delete()
+
+
+@transaction.atomic
+def refresh_calendar(business_id):
+    """Recount the calendar's days of a business from its tasks (after bulk loads or a new
+    time zone). Ads are grouped by flight first, then spread over their days here."""
+    lock(business_id)
+    CalendarTally.objects.filter(business_id=business_id).delete()
+    key = ("kind", "status", "platform_id", "campaign_id")
+    tasks = Task.objects.filter(business_id=business_id).order_by()
+    counts = defaultdict(lambda: [0, 0])  # (day, *key) -> [count, starts]
+    posts = tasks.filter(kind=Kind.SMO, scheduled_at__isnull=False)
+    for row in posts.values("work_date", *key).annotate(n=Count("pk")):
+        counts[(row["work_date"], *(row[name] for name in key))] = [row["n"], row["n"]]
+    flights = tasks.filter(kind=Kind.SMM, flight_start__isnull=False)
+    for row in flights.values("flight_start", "flight_end", *key).annotate(n=Count("pk")):
+        ad = Task(kind=Kind.SMM, flight_start=row["flight_start"], flight_end=row["flight_end"])
+        for index, day in enumerate(calendar_days(ad)):
+            tally = counts[(day, *(row[name] for name in key))]
+            tally[0] += row["n"]
+            tally[1] += row["n"] if index == 0 else 0
+    CalendarTally.objects.bulk_create(
+        (
+            CalendarTally(
+                business_id=business_id,
+                date=day,
+                kind=kind,
+                status=status,
+                platform_id=platform_id,
+                campaign_id=campaign_id,
+                count=count,
+                starts=starts,
+            )
+            for (day, kind, status, platform_id, campaign_id), (count, starts) in counts.items()
+        ),
+        batch_size=5000,
+    )
 
 
 @transaction.atomic
@@ -149,3 +233,48 @@ def entry_dates(task):
     return set(task.time_entries.values_list("date", flat=True)) | set(
         task.results.values_list("date", flat=True)
     )
+
+
+PACE_FIELDS = ("media_spend", "pace_over_from", "pace_over_until", "pace_under_from")
+
+
+def set_pacing(task, spend):
+    """Put an ad's media spend and its off-pace days on the row (not saved here)."""
+    task.media_spend = spend
+    if task.kind == Kind.SMM:
+        days = kpis.pace_days(
+            task.budget_type, task.budget_amount, task.flight_start, task.flight_end, spend
+        )
+    else:
+        days = (None, None, None)
+    task.pace_over_from, task.pace_over_until, task.pace_under_from = days
+
+
+def spend_of(task_ids):
+    """{task id: media spend} over all their results (tasks without results are left out)."""
+    rows = (
+        ResultEntry.objects.filter(task__in=task_ids)
+        .values("task")
+        .annotate(total=Sum("spend"))
+        .values_list("task", "total")
+        .order_by()
+    )
+    return dict(rows)
+
+
+def refresh_pacing(business_id, task_ids=None):
+    """Recompute the stored pacing of a business's ads (`task_ids`, or all of them)."""
+    ads = Task.objects.filter(business_id=business_id, kind=Kind.SMM).only(
+        "pk", "kind", "budget_type", "budget_amount", "flight_start", "flight_end", *PACE_FIELDS
+    )
+    if task_ids is not None:
+        ads = ads.filter(pk__in=list(task_ids))
+    ads = list(ads)
+    spends = spend_of(ads)
+    changed = []
+    for ad in ads:
+        before = tuple(getattr(ad, name) for name in PACE_FIELDS)
+        set_pacing(ad, spends.get(ad.pk) or ZERO)
+        if tuple(getattr(ad, name) for name in PACE_FIELDS) != before:
+            changed.append(ad)
+    Task.objects.bulk_update(changed, PACE_FIELDS, batch_size=1000)

@@ -181,39 +181,23 @@ def campaign_pacing(campaign, today):
 PACING_STATUSES = (SmmStatus.ACTIVE, SmmStatus.PAUSED)
 
 
-def off_pace_task_ids(business, today):
-    """Ids of running ad campaigns (active or paused, flight started) under or over pace.
+def off_pace(today):
+    """Running ad campaigns (active or paused, flight started) under or over pace on `today`.
 
-    Two queries: the candidates, then their spend to date grouped by task.
+    A filter on the pacing each ad keeps on its row (rollups.refresh_pacing), which the
+    indexes task_under_pace and task_over_pace serve: nothing is summed per request.
     """
-    candidates = list(
-        Task.objects.for_business(business)
-        .filter(
-            kind=Kind.SMM,
-            status__in=PACING_STATUSES,
-            flight_start__lte=today,
-            flight_end__isnull=False,
-            budget_amount__isnull=False,
-        )
-        .values("pk", "budget_type", "budget_amount", "flight_start", "flight_end")
+    return Q(
+        kind=Kind.SMM,
+        status__in=PACING_STATUSES,
+        flight_start__lte=today,
+        flight_end__isnull=False,
+        budget_amount__isnull=False,
+    ) & (Q(pace_under_from__lte=today) | Q(pace_over_from__lte=today, pace_over_until__gte=today))
+
+
+def off_pace_task_ids(business, today):
+    """Ids of the business's ads off pace on `today` (see off_pace)."""
+    return list(
+        Task.objects.for_business(business).filter(off_pace(today)).values_list("pk", flat=True)
     )
-    spend = dict(
-        ResultEntry.objects.filter(task__in=[c["pk"] for c in candidates], date__lte=today)
-        .values("task")
-        .annotate(total=Sum("spend"))
-        .values_list("task", "total")
-        .order_by()
-    )
-    return [
-        c["pk"]
-        for c in candidates
-        if pacing_for(
-            c["budget_type"],
-            c["budget_amount"],
-            c["flight_start"],
-            c["flight_end"],
-            spend.get(c["pk"]) or ZERO,
-            today,
-        )["flag"]
-        in ("under", "over")
-    ]

@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from planner import rollups
 from planner.models import (
+    ZERO,
     Business,
     Kind,
     Membership,
+    ResultEntry,
     Role,
     Task,
     new_feed_token,
@@ -117,9 +119,13 @@ def task_save(task, seen_version=None):
         if (before.platform_id, before.campaign_id) != (task.platform_id, task.campaign_id):
             dates |= rollups.entry_dates(task)  # its time and results move with it
         rollups.tally(before, -1)
+        rollups.calendar_count(before, -1)
     task.work_date = work_date(task, task.business.time_zone)
+    spend = rollups.spend_of([task.pk]).get(task.pk) if task.pk else None
+    rollups.set_pacing(task, spend or ZERO)
     task.save()
     rollups.tally(task, +1)
+    rollups.calendar_count(task, +1)
     dates.add(task.work_date)
     rollups.refresh(task.business_id, dates)
     return task
@@ -129,7 +135,9 @@ def task_save(task, seen_version=None):
 def task_delete(task):
     rollups.lock(task.business_id)
     dates = rollups.entry_dates(task) | {task.work_date}
-    rollups.tally(Task.objects.get(pk=task.pk), -1)
+    before = Task.objects.get(pk=task.pk)
+    rollups.tally(before, -1)
+    rollups.calendar_count(before, -1)
     task.delete()
     rollups.refresh(task.business_id, dates)
 
@@ -139,13 +147,19 @@ def entry_save(entry):
     """Save a time or result entry; the business comes from its task, never from input."""
     before = None
     if entry.pk:  # a changed entry (the admin allows it): its old day changes too
-        before = type(entry).objects.filter(pk=entry.pk).values("business_id", "date").first()
+        before = (
+            type(entry).objects.filter(pk=entry.pk).values("business_id", "date", "task_id").first()
+        )
     entry.business_id = entry.task.business_id
     entry.save()
     if before and before["business_id"] != entry.business_id:
         rollups.refresh(before["business_id"], {before["date"]})
     dates = {entry.date} | ({before["date"]} if before else set())
     rollups.refresh(entry.business_id, dates)
+    if isinstance(entry, ResultEntry):
+        if before and before["task_id"] != entry.task_id:  # moved in the admin: both change
+            rollups.refresh_pacing(before["business_id"], [before["task_id"]])
+        rollups.refresh_pacing(entry.business_id, [entry.task_id])
     return entry
 
 
@@ -153,6 +167,8 @@ def entry_save(entry):
 def entry_delete(entry):
     entry.delete()
     rollups.refresh(entry.business_id, {entry.date})
+    if isinstance(entry, ResultEntry):
+        rollups.refresh_pacing(entry.business_id, [entry.task_id])
 
 
 @transaction.atomic
@@ -170,6 +186,7 @@ def business_update(business):
             task.work_date = work_date(task, business.time_zone)
         Task.objects.bulk_update(tasks, ["work_date"], batch_size=2000)
         rollups.refresh(business.pk)
+        rollups.refresh_calendar(business.pk)  # posts' local days moved
     return business
 
 

@@ -1,12 +1,21 @@
 """Filters read from the query string: the task lists' and the dashboard's."""
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Value
+from django.db.models.functions import Upper
 
 from planner.forms.base import DateInput
-from planner.models import Campaign, Kind, Platform, SmmStatus, SmoStatus, plannable_date
+from planner.models import (
+    SEARCH_SEPARATOR,
+    Campaign,
+    Kind,
+    Platform,
+    SmmStatus,
+    SmoStatus,
+    plannable_date,
+)
 from planner.periods import DEFAULT_PRESET, MAX_DAYS, PRESETS, period_for
-from planner.selectors import off_pace_task_ids
+from planner.selectors import off_pace
 
 
 class TaskFilterForm(forms.Form):
@@ -36,13 +45,10 @@ class TaskFilterForm(forms.Form):
         if not self.is_valid():
             return tasks
         data = self.cleaned_data
-        if data["q"]:
-            tasks = tasks.filter(
-                Q(title__icontains=data["q"])
-                | Q(post_text__icontains=data["q"])
-                | Q(ad_text__icontains=data["q"])
-                | Q(ad_headline__icontains=data["q"])
-            )
+        words = data["q"].replace(SEARCH_SEPARATOR, " ").strip()
+        if words:
+            # The title, post text, ad headline or ad text contains it, in any case.
+            tasks = tasks.filter(search_text__contains=Upper(Value(words)))
         if data["platform"]:
             tasks = tasks.filter(platform=data["platform"])
         if data["campaign"]:
@@ -50,7 +56,7 @@ class TaskFilterForm(forms.Form):
         if data["status"]:
             tasks = tasks.filter(status=data["status"])
         if data.get("pace") == "off":
-            tasks = tasks.filter(pk__in=off_pace_task_ids(self.business, today))
+            tasks = tasks.filter(off_pace(today))
         return tasks
 
 

@@ -12,7 +12,7 @@ One module per area; every name is importable from `planner.models` as well:
 - campaigns: Campaign
 - tasks: Task (SMO posts and SMM ads) and its choices
 - entries: TimeEntry, ResultEntry
-- rollups: DailyRollup, TaskTally (the dashboard's sums)
+- rollups: DailyRollup, TaskTally, CalendarTally (the sums and counts pages read)
 - imports: ReportUpload, ImportMapping, StagedResultDay (ad report imports)
 """
 
@@ -42,8 +42,11 @@ from planner.models.campaigns import Campaign
 from planner.models.entries import ResultEntry, TimeEntry
 from planner.models.imports import ImportMapping, ReportUpload, StagedResultDay
 from planner.models.platforms import Platform, PlatformKind
-from planner.models.rollups import DailyRollup, TaskTally
+from planner.models.rollups import CalendarTally, DailyRollup, TaskTally
 from planner.models.tasks import (
+    FLIGHT_TOO_LONG,
+    MAX_FLIGHT_DAYS,
+    SEARCH_SEPARATOR,
     BidModel,
     BudgetType,
     Kind,
@@ -60,6 +63,9 @@ __all__ = [
     "DATES",
     "FIRST_YEAR",
     "LAST_YEAR",
+    "FLIGHT_TOO_LONG",
+    "MAX_FLIGHT_DAYS",
+    "SEARCH_SEPARATOR",
     "NON_NEGATIVE",
     "PLANNABLE_EDGES",
     "ROLE_RANK",
@@ -86,6 +92,7 @@ __all__ = [
     "Task",
     "TaskQuerySet",
     "TaskTally",
+    "CalendarTally",
     "TenantQuerySet",
     "TimeEntry",
     "currency_choices",

@@ -1,7 +1,7 @@
 """Sums kept for the dashboard (rebuilt by planner/rollups.py with every write, never typed)."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from planner.models.base import DATES, ZERO
 from planner.models.business import Business
@@ -68,3 +68,36 @@ class TaskTally(models.Model):
 
     def __str__(self):
         return f"{self.business_id} {self.kind} {self.status}: {self.count}"
+
+
+class CalendarTally(models.Model):
+    """How many posts and ad flights the calendar has on each day, per kind, status, platform
+    and campaign, so its "+K more" counts come from a few rows instead of every task.
+
+    `count` is posts published that day (SMO) or ads whose flight includes it (SMM); `starts`
+    is the ads whose flight begins that day (for posts it equals `count`). Counted in and out
+    by services.task_save and task_delete, rebuilt by rollups.refresh_calendar after bulk loads.
+    """
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    kind = models.CharField(max_length=3, choices=Kind.choices)
+    status = models.CharField(max_length=10)
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    count = models.IntegerField(default=0)
+    starts = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["business", "date"], name="calendar_tally_day")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count__gte=0, starts__gte=0, starts__lte=F("count")),
+                name="calendar_tally_counts_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.business_id} {self.date} {self.kind} {self.status}: {self.count}"

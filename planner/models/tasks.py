@@ -5,7 +5,8 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Upper
 
 from planner import utm
 from planner.models.base import (
@@ -63,6 +64,24 @@ class BidModel(models.TextChoices):
 class BudgetType(models.TextChoices):
     DAILY = "daily", "Daily"
     LIFETIME = "lifetime", "Lifetime"
+
+
+# The longest flight an ad may have: the calendar counts an ad on every day of its flight, so
+# a flight is bounded like any other input. Three years covers an "always on" campaign; plan a
+# longer one as several, or leave the end open.
+MAX_FLIGHT_DAYS = 3 * 365 + 1
+
+
+def flight_too_long(start, end):
+    return bool(start and end) and (end - start).days + 1 > MAX_FLIGHT_DAYS
+
+
+FLIGHT_TOO_LONG = (
+    "A flight can last at most three years (1,096 days): plan a longer one as several."
+)
+
+
+SEARCH_SEPARATOR = "\x1f"  # the "unit separator" control character: never typed
 
 
 class TaskQuerySet(TenantQuerySet):
@@ -147,6 +166,36 @@ class Task(models.Model):
     ad_headline = models.CharField("ad headline", max_length=200, blank=True)
     ad_text = models.TextField("ad text", blank=True)
     destination_url = http_url_field("destination URL", max_length=1000, blank=True)
+    # What the lists' text search reads: the texts in capitals, one column that PostgreSQL
+    # indexes by trigrams (migration 0010), so "contains" is an index lookup, not a scan.
+    # SEARCH_SEPARATOR keeps a search from matching across two fields.
+    search_text = models.GeneratedField(
+        expression=Upper(
+            Concat(
+                "title",
+                Value(SEARCH_SEPARATOR),
+                "post_text",
+                Value(SEARCH_SEPARATOR),
+                "ad_headline",
+                Value(SEARCH_SEPARATOR),
+                "ad_text",
+                output_field=models.TextField(),
+            )
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    # Pacing kept as data, so "off pace" is a filter on the row, not a sum per request. Set by
+    # rollups.refresh_pacing whenever the ad or its results change, never typed: the ad's
+    # media spend (all its results), and the days on which kpis.pace_flag says "over" (from,
+    # until) and from which it says "under". A flag only changes as time passes within the
+    # flight, and in one direction (over, on pace, under), so three dates hold every day's.
+    media_spend = models.DecimalField(
+        "media spend", max_digits=16, decimal_places=2, default=ZERO, editable=False
+    )
+    pace_over_from = models.DateField(null=True, blank=True, editable=False)
+    pace_over_until = models.DateField(null=True, blank=True, editable=False)
+    pace_under_from = models.DateField(null=True, blank=True, editable=False)
 
     # Overrides of the UTM tags the planner puts on the backlink or destination URL (blank:
     # the planner's value, see planner/utm.py).
@@ -179,6 +228,12 @@ class Task(models.Model):
             models.Index(
                 fields=["business", "platform", "kind", "status"], name="task_platform_status"
             ),
+            # The calendar's posts of a day in time order, and its ad flights by first day.
+            models.Index(fields=["business", "kind", "scheduled_at"], name="task_kind_scheduled"),
+            models.Index(fields=["business", "kind", "flight_start"], name="task_kind_flight"),
+            # "Off pace": ads under pace from a day, or over pace until one.
+            models.Index(fields=["business", "kind", "pace_under_from"], name="task_under_pace"),
+            models.Index(fields=["business", "kind", "pace_over_until"], name="task_over_pace"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -252,6 +307,8 @@ class Task(models.Model):
         """A post's publish time must be on a plannable day where the business is, too: its
         local day is its work date, a day of the dashboard and of the calendar."""
         super().clean()
+        if self.kind == Kind.SMM and flight_too_long(self.flight_start, self.flight_end):
+            raise ValidationError({"flight_end": FLIGHT_TOO_LONG})
         moment = self.scheduled_at
         if self.kind != Kind.SMO or not isinstance(moment, datetime.datetime):
             return  # no publish time, or one its field has refused already

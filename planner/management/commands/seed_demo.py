@@ -272,6 +272,7 @@ def seed(name, task_count, days, seed_value):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     rollups.refresh(business.pk)
     rollups.refresh_tallies(business.pk)
+    rollups.refresh_pacing(business.pk)
     return business, {
         "tasks": len(tasks),
         "time entries": TimeEntry.objects.filter(business=business).count(),
