@@ -1,9 +1,9 @@
 """The content calendar: which days a month or week view shows, on which of them each post and
 ad goes, and the iCalendar (RFC 5545) feed that calendar apps subscribe to.
 
-Everything here is plain calculation on dates and already loaded tasks, except `calendar_tasks`,
-the one query both the pages and the feed read through. Days are the business's local days: a
-post at 00:30 in Auckland is on that Auckland day, whatever the date in UTC.
+Everything here is plain calculation on dates and already loaded tasks, except `feed_items`,
+the feed's read (the pages read through planner/calendar_page.py). Days are the business's
+local days: a post at 00:30 in Auckland is on that Auckland day, whatever the date in UTC.
 """
 
 import datetime
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from icalendar import Calendar, Event
 
-from planner.models import Kind, SmmStatus, SmoStatus, Task
+from planner.models import MAX_FLIGHT_DAYS, Kind, SmmStatus, SmoStatus, Task
 
 MONTH, WEEK = "month", "week"
 VIEWS = {MONTH: "Month", WEEK: "Week"}
@@ -24,6 +24,9 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 # The feed: from a quarter ago to a year ahead keeps it small whatever the business's history.
 FEED_PAST_DAYS = 90
 FEED_FUTURE_DAYS = 365
+# …and at most this many events (what calendar apps read without trouble): when the window
+# holds more, the upcoming ones first, then the most recent past ones.
+FEED_MAX_EVENTS = 2000
 POST_DURATION = datetime.timedelta(minutes=30)
 PRODID = "-//Campaign planner//Content calendar//EN"
 UID_DOMAIN = "campaign-planner"
@@ -84,6 +87,7 @@ class Day:
     week_url: str = ""  # set by the view: the week view around this day
     more: int = 0  # set by the view: posts the month view leaves to the week view
     more_ads: int = 0  # the same for the ads listed on each day (on phones)
+    counts: object = None  # set by calendar_page: the day's DayCounts
 
 
 @dataclass
@@ -102,6 +106,7 @@ class Week:
     days: list
     bars: list
     more_bars: int = 0  # set by the view: bars the month view leaves to the week view
+    flights: int = 0  # set by calendar_page: every flight in the week, shown or not
 
 
 def flight(task):
@@ -113,8 +118,9 @@ def local_day(moment, tz):
     return moment.astimezone(tz).date()
 
 
-def lay_out(span, tasks, tz, today):
-    """The weeks of `span` with each post on its local day and each ad as one bar a week."""
+def lay_out(span, tasks, tz, today, weeks_of_ad=None):
+    """The weeks of `span` with each post on its local day and each ad as one bar a week
+    (with `weeks_of_ad`, {ad id: Mondays}, only in the weeks chosen to show it)."""
     posts = defaultdict(list)
     ads = []
     for task in tasks:
@@ -140,6 +146,8 @@ def lay_out(span, tasks, tz, today):
             low, high = max(first, monday), min(last, sunday)
             if low > high:
                 continue
+            if weeks_of_ad is not None and monday not in weeks_of_ad.get(ad.pk, ()):
+                continue
             start = (low - monday).days
             bars.append(Bar(ad, start + 1, (high - low).days + 1, first < monday, last > sunday))
             for day in days[start : (high - monday).days + 1]:
@@ -149,26 +157,36 @@ def lay_out(span, tasks, tz, today):
     return weeks
 
 
-def calendar_tasks(business, start, end, tz, *, platform=None, campaign=None, kind="", status=""):
-    """The business's tasks on the local days `start` to `end` (inclusive), in one query: posts
-    scheduled within them and ads whose flight overlaps them."""
-    after = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-    before = datetime.datetime.combine(end + ONE_DAY, datetime.time.min, tzinfo=tz)
-    in_range = Q(kind=Kind.SMO, scheduled_at__gte=after, scheduled_at__lt=before) | Q(
+def feed_items(business, start, today, end):
+    """(id, updated_at) of the tasks the feed carries, upcoming first (soonest first), then
+    past (latest first): at most FEED_MAX_EVENTS, in two index-ordered queries with a LIMIT.
+
+    The window is `start` to `end` (local days); ads whose flight overlaps it count, found
+    by their first day (their work date) no earlier than the longest flight allows.
+    """
+    on_calendar = Q(kind=Kind.SMO, scheduled_at__isnull=False, work_date__gte=start) | Q(
         Q(flight_end__gte=start) | Q(flight_end__isnull=True, flight_start__gte=start),
         kind=Kind.SMM,
-        flight_start__lte=end,
+        flight_start__isnull=False,
     )
-    tasks = Task.objects.for_business(business).filter(in_range)
-    if platform is not None:
-        tasks = tasks.filter(platform=platform)
-    if campaign is not None:
-        tasks = tasks.filter(campaign=campaign)
-    if kind:
-        tasks = tasks.filter(kind=kind)
-    if status:
-        tasks = tasks.filter(status=status)
-    return tasks.select_related("platform", "campaign").order_by("pk")
+    tasks = (
+        Task.objects.for_business(business)
+        .filter(on_calendar)
+        .exclude(status=SmoStatus.ARCHIVED)  # the same word for both kinds
+        .values_list("pk", "updated_at")
+    )
+    upcoming = list(
+        tasks.filter(work_date__gte=today, work_date__lte=end).order_by("work_date", "pk")[
+            :FEED_MAX_EVENTS
+        ]
+    )
+    earliest = start - datetime.timedelta(days=MAX_FLIGHT_DAYS)
+    past = tasks.filter(work_date__lt=today, work_date__gte=earliest).order_by("-work_date", "-pk")
+    return (
+        upcoming + list(past[: FEED_MAX_EVENTS - len(upcoming)])
+        if len(upcoming) < FEED_MAX_EVENTS
+        else upcoming
+    )
 
 
 def feed_window(today):
@@ -183,8 +201,9 @@ def task_uid(task):
 
 
 def ical_feed(business, tasks, *, task_url, now):
-    """The tasks as an RFC 5545 calendar (bytes): posts at their publish time (in UTC), ads as
-    all-day events over their flight. `task_url(task)` is the absolute URL of its page."""
+    """The tasks as an RFC 5545 calendar, in pieces of bytes (a generator: one event at a time
+    is in memory): posts at their publish time (in UTC), ads as all-day events over their
+    flight. `task_url(task)` is the absolute URL of its page."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -195,9 +214,11 @@ def ical_feed(business, tasks, *, task_url, now):
     calendar.add("x-wr-timezone", business.time_zone)
     calendar.add("refresh-interval", datetime.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
+    head, end = calendar.to_ical().split(b"END:VCALENDAR")
+    yield head
     for task in tasks:
-        calendar.add_component(_event(task, task_url(task), now))
-    return calendar.to_ical()
+        yield _event(task, task_url(task), now).to_ical()
+    yield b"END:VCALENDAR" + end
 
 
 def _event(task, url, now):

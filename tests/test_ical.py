@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from planner import services
 from planner.models import Business
 from tests.factories import PlatformFactory, SmmTaskFactory, SmoTaskFactory
 
@@ -22,7 +23,12 @@ def read_feed(client, business):
     response = client.get(feed_url(business))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    return Calendar.from_ical(response.content)
+    return Calendar.from_ical(body_of(response))
+
+
+def body_of(response):
+    """The feed streams, one event at a time."""
+    return b"".join(response.streaming_content)
 
 
 def events(calendar):
@@ -99,7 +105,7 @@ def test_feed_lists_posts_and_flights(client, new_york, platform, today):
 def test_the_raw_text_is_rfc5545(client, business, smo_task, today):
     smo_task.scheduled_at = local(today, 12)
     smo_task.save()
-    body = client.get(feed_url(business)).content.decode()
+    body = body_of(client.get(feed_url(business))).decode()
     assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
     assert "\r\nDTSTART:" in body and "Z\r\n" in body  # a UTC time
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))  # folded lines
@@ -170,11 +176,12 @@ def test_feed_reads_in_a_fixed_number_of_queries(
     for n in range(30):
         SmoTaskFactory(business=business, platform=platform, scheduled_at=local(today, n % 24))
         SmmTaskFactory(business=business, platform=platform, flight_start=today, flight_end=today)
-    # The business, the aggregate behind the ETag, the tasks.
-    with django_assert_max_num_queries(3):
+    # The business, the upcoming and the past ids behind the ETag, then the tasks.
+    with django_assert_max_num_queries(4):
         response = client.get(feed_url(business))
         assert response.status_code == 200
-    with django_assert_max_num_queries(2):  # unchanged: no tasks read at all
+        body_of(response)
+    with django_assert_max_num_queries(3):  # unchanged: no task read whole
         again = client.get(feed_url(business), HTTP_IF_NONE_MATCH=response["ETag"])
         assert again.status_code == 304
 
@@ -255,7 +262,7 @@ def test_an_unchanged_feed_answers_304_and_a_change_makes_it_whole_again(
 
     smo_task.status = "scheduled"
     smo_task.scheduled_at = timezone.now() + datetime.timedelta(days=2)
-    smo_task.save()
+    smo_task = services.task_save(smo_task)
     url = reverse("ical_feed", args=[business.ical_token])
     first = client.get(url)
     assert first.status_code == 200 and first["ETag"].startswith('W/"')
@@ -265,10 +272,37 @@ def test_an_unchanged_feed_answers_304_and_a_change_makes_it_whole_again(
     since = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert since.status_code == 304
     smo_task.title = "Renamed post"
-    smo_task.save()
+    smo_task = services.task_save(smo_task)
     changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
-    assert b"Renamed post" in changed.content
-    smo_task.delete()
+    assert b"Renamed post" in body_of(changed)
+    services.task_delete(smo_task)
     after_delete = client.get(url, HTTP_IF_NONE_MATCH=changed["ETag"])
     assert after_delete.status_code == 200
+
+
+def test_a_crowded_window_keeps_the_upcoming_then_the_latest_past(
+    client, business, platform, today, monkeypatch
+):
+    from planner import calendar_feed
+
+    monkeypatch.setattr(calendar_feed, "FEED_MAX_EVENTS", 3)
+
+    def post(title, days_away):
+        SmoTaskFactory(
+            business=business, platform=platform, title=title,
+            scheduled_at=local(today + datetime.timedelta(days=days_away), 12),
+        )  # fmt: skip
+
+    for title, days_away in [("in 2 days", 2), ("in 9 days", 9), ("3 days ago", -3),
+                             ("10 days ago", -10), ("20 days ago", -20)]:  # fmt: skip
+        post(title, days_away)
+    titles = [
+        str(e["SUMMARY"]).split(": ", 1)[1] for e in read_feed(client, business).walk("VEVENT")
+    ]
+    assert sorted(titles) == ["3 days ago", "in 2 days", "in 9 days"]
+    post("tomorrow", 1)  # upcoming pushes the past out
+    titles = [
+        str(e["SUMMARY"]).split(": ", 1)[1] for e in read_feed(client, business).walk("VEVENT")
+    ]
+    assert sorted(titles) == ["in 2 days", "in 9 days", "tomorrow"]

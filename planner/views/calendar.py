@@ -8,9 +8,8 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, Max
 from django.forms.models import model_to_dict
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from planner import calendar_feed, services
+from planner import calendar_feed, calendar_page, services
 from planner.access import get_for_business, member_required
 from planner.calendar_feed import MONTH, VIEWS, WEEK
 from planner.forms import DateInput, SmoTaskForm
@@ -57,6 +56,9 @@ FILTERS = ("platform", "campaign", "kind", "status")
 MONTH_POSTS_SHOWN = 4  # posts a day
 MONTH_ADS_SHOWN = 3  # ads a day, as listed on phones
 MONTH_BARS_SHOWN = 6  # ad bars a week
+# The week view shows this many posts a day and ad flights a week, and pages through the rest.
+WEEK_SHOWN = 20
+MAX_PAGE = 10_000
 
 
 class CalendarForm(forms.Form):
@@ -90,9 +92,20 @@ class CalendarForm(forms.Form):
         return self.cleaned_data.get(name) if name not in self.errors else None
 
 
-def _calendar_url(request, view, date, filters):
+def _calendar_url(request, view, date, filters, page=1):
     query = {"view": view, "date": date.isoformat(), **filters}
+    if page > 1:
+        query["page"] = page
     return reverse("calendar", args=[request.business.pk]) + "?" + urlencode(query)
+
+
+def _page_number(request):
+    """The week view's page: a whole number from 1 to MAX_PAGE, else the first."""
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        return 1
+    return page if 1 <= page <= MAX_PAGE else 1
 
 
 @member_required()
@@ -107,29 +120,27 @@ def calendar(request):
         name: getattr(value, "pk", value) for name, value in chosen.items() if value
     }
     tz = timezone.get_current_timezone()
-    tasks = calendar_feed.calendar_tasks(
+    page = _page_number(request) if view == WEEK else 1
+    shown = (MONTH_POSTS_SHOWN, MONTH_BARS_SHOWN) if view == MONTH else (WEEK_SHOWN, WEEK_SHOWN)
+    result = calendar_page.calendar_page(
         request.business,
-        span.start,
-        span.end,
+        span,
         tz,
-        platform=chosen["platform"],
-        campaign=chosen["campaign"],
-        kind=chosen["kind"] or "",
-        status=chosen["status"] or "",
-    ).defer("post_text", "ad_text")  # long, and not shown
-    weeks = calendar_feed.lay_out(span, tasks, tz, today)
+        today,
+        filters=chosen,
+        posts_shown=shown[0],
+        flights_shown=shown[1],
+        page=page,
+    )
+    weeks = result.weeks
     for week in weeks:
-        if view == MONTH:
-            week.more_bars = max(0, len(week.bars) - MONTH_BARS_SHOWN)
-            week.bars = week.bars[:MONTH_BARS_SHOWN]
         for day in week.days:
             day.week_url = _calendar_url(request, WEEK, day.date, filters)
             if view == MONTH:
-                day.more = max(0, len(day.posts) - MONTH_POSTS_SHOWN)
-                day.more_ads = max(0, len(day.ads) - MONTH_ADS_SHOWN)
+                day.more_ads = max(0, day.counts.ads - min(len(day.ads), MONTH_ADS_SHOWN))
 
-    def link(view, date):
-        return _calendar_url(request, view, date, filters)
+    def link(view, date, page=1):
+        return _calendar_url(request, view, date, filters, page)
 
     unit = "month" if view == MONTH else "week"
     context = {
@@ -146,6 +157,13 @@ def calendar(request):
             "month": link(MONTH, span.anchor),
             "week": link(WEEK, span.anchor),
             "clear": link(view, span.anchor),
+        },
+        "page": page,
+        "pages": {
+            "previous": page > 1 and link(view, span.anchor, page=page - 1),
+            "next": result.has_more and link(view, span.anchor, page=page + 1),
+            "first": (page - 1) * WEEK_SHOWN + 1,
+            "last": page * WEEK_SHOWN,
         },
         "month_posts_shown": MONTH_POSTS_SHOWN,
         "month_ads_shown": MONTH_ADS_SHOWN,
@@ -228,16 +246,15 @@ def ical_feed(request, token):
     business = get_object_or_404(Business, ical_token=token)
     tz = zoneinfo.ZoneInfo(business.time_zone)
     now = timezone.now()
-    start, end = calendar_feed.feed_window(now.astimezone(tz).date())
-    tasks = calendar_feed.calendar_tasks(business, start, end, tz).exclude(
-        status=SmoStatus.ARCHIVED  # the same word for both kinds
-    )
-    # Calendar apps poll the feed every few hours: one aggregate tells whether anything in the
-    # window changed (an edit moves the latest updated_at, a deletion the count), and an
-    # unchanged feed answers 304 without building it.
-    changed = tasks.aggregate(count=Count("pk"), last=Max("updated_at"))
-    etag = _feed_etag(business, start, end, changed)
-    last_modified = changed["last"] and timegm(changed["last"].utctimetuple())
+    today = now.astimezone(tz).date()
+    start, end = calendar_feed.feed_window(today)
+    # Calendar apps poll the feed every few hours: the ids and edit times of what it carries
+    # (at most FEED_MAX_EVENTS) tell whether anything changed, and an unchanged feed answers
+    # 304 without building it.
+    items = calendar_feed.feed_items(business, start, today, end)
+    etag = _feed_etag(business, start, end, items)
+    last = max((updated for _pk, updated in items), default=None)
+    last_modified = last and timegm(last.utctimetuple())
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return not_modified
@@ -247,8 +264,14 @@ def ical_feed(request, token):
             reverse(f"{task.kind}_detail", args=[business.pk, task.pk])
         )
 
-    body = calendar_feed.ical_feed(business, tasks.iterator(), task_url=task_url, now=now)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    tasks = (
+        Task.objects.filter(pk__in=[pk for pk, _updated in items])
+        .select_related("platform", "campaign")
+        .order_by("work_date", "pk")
+        .iterator(chunk_size=500)
+    )
+    body = calendar_feed.ical_feed(business, tasks, task_url=task_url, now=now)
+    response = StreamingHttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="content-calendar.ics"'
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
@@ -258,7 +281,9 @@ def ical_feed(request, token):
     return response
 
 
-def _feed_etag(business, start, end, changed):
-    parts = [business.name, business.time_zone, start, end, changed["count"], changed["last"]]
-    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
-    return f'W/"{digest}"'  # weak: the DTSTAMP lines differ from one answer to the next
+def _feed_etag(business, start, end, items):
+    digest = hashlib.sha256()
+    digest.update("|".join(map(str, [business.name, business.time_zone, start, end])).encode())
+    for pk, updated in items:
+        digest.update(f"|{pk}:{updated.isoformat()}".encode())
+    return f'W/"{digest.hexdigest()[:32]}"'  # weak: the DTSTAMP lines differ between answers

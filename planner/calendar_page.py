@@ -1,0 +1,171 @@
+"""What one calendar page reads, in a fixed number of queries whatever the business's size.
+
+The counts ("+K more") come from CalendarTally, which the services keep exact. The items shown
+are at most a few posts per day and ad flights per week, each day's and week's chosen
+by its own small ordered query with a LIMIT, all sent as one UNION ALL, so the database reads
+a few index entries per day instead of every task in the span.
+
+Which flights a week shows, when it has more than fit: the ones already running on its Monday
+that started most recently, then those starting in the week, earliest first. The week view
+pages through the rest in that order; the month view links to it.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import F, Sum
+
+from planner.calendar_feed import ONE_DAY, lay_out
+from planner.models import MAX_FLIGHT_DAYS, CalendarTally, Kind, Task
+
+LONG_TEXT = ("post_text", "ad_text", "hashtags", "image_alt", "audience_interests")
+
+
+@dataclass
+class DayCounts:
+    posts: int = 0  # posts published that day
+    ads: int = 0  # ads whose flight includes the day
+    ad_starts: int = 0  # ads whose flight begins that day
+
+
+@dataclass
+class CalendarPage:
+    weeks: list
+    counts: dict = field(default_factory=dict)  # day -> DayCounts
+    has_more: bool = False  # a later page of the week view has items
+
+
+def day_counts(business, start, end, filters):
+    """{day: DayCounts} for the days `start` to `end`, from CalendarTally in one query."""
+    rows = (
+        CalendarTally.objects.filter(business=business, date__range=(start, end), **filters)
+        .values("date", "kind")
+        .annotate(count=Sum("count"), starts=Sum("starts"))
+        .order_by()
+    )
+    counts = {}
+    for row in rows:
+        day = counts.setdefault(row["date"], DayCounts())
+        if row["kind"] == Kind.SMO:
+            day.posts += row["count"]
+        else:
+            day.ads += row["count"]
+            day.ad_starts += row["starts"]
+    return counts
+
+
+def first_ids(querysets):
+    """The ids of each sliced queryset, in one UNION ALL query: [[ids of the first], …].
+
+    Written out because Django's union() refuses sliced parts on SQLite; each part is the
+    ORM's own SQL, wrapped as a subquery so its ORDER BY and LIMIT apply to it alone.
+    """
+    if not querysets:
+        return []
+    parts, params = [], []
+    for tag, queryset in enumerate(querysets):
+        sql, part_params = (
+            queryset.annotate(item=F("pk")).values_list("item").query.sql_with_params()
+        )
+        parts.append(f"SELECT {tag} AS tag, item FROM ({sql}) AS part_{tag}")
+        params.extend(part_params)
+    ids = [[] for _ in querysets]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for tag, item in cursor.fetchall():
+            ids[tag].append(item)
+    return ids
+
+
+def _local_midnight(day, tz):
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+
+
+def calendar_page(business, span, tz, today, *, filters, posts_shown, flights_shown, page=1):
+    """The weeks of `span` with at most `posts_shown` posts a day and `flights_shown` flights
+    a week, from the `page`-th such slice of each (the week view pages; the month view shows
+    the first)."""
+
+    # `filters`: platform, campaign, kind and status, each None/"" for all. Three queries.
+    tally_filters = {name: value for name, value in filters.items() if value}
+    counts = day_counts(business, span.start, span.end, tally_filters)
+    tasks = Task.objects.for_business(business).filter(**tally_filters).order_by()
+    low, high = (page - 1) * posts_shown, page * posts_shown
+    parts, kinds = [], []
+    days = [span.start + offset * ONE_DAY for offset in range((span.end - span.start).days + 1)]
+    if filters.get("kind") != Kind.SMM:
+        for day in days:
+            if counts.get(day, DayCounts()).posts > low:
+                day_posts = tasks.filter(
+                    kind=Kind.SMO,
+                    scheduled_at__gte=_local_midnight(day, tz),
+                    scheduled_at__lt=_local_midnight(day + ONE_DAY, tz),
+                ).order_by("scheduled_at", "pk")
+                parts.append(day_posts[low:high])
+                kinds.append(("post", day))
+    if filters.get("kind") != Kind.SMO:
+        for monday in days[::7]:
+            parts.extend(
+                _week_flights(
+                    tasks, monday, counts, (page - 1) * flights_shown, page * flights_shown
+                )
+            )
+            kinds.extend([("flight", monday)] * (len(parts) - len(kinds)))
+    ids = first_ids(parts)
+    week_of = {}  # ad id -> the Mondays of the weeks that show it
+    chosen = set()
+    for (what, day), part in zip(kinds, ids, strict=True):
+        chosen.update(part)
+        if what == "flight":
+            for pk in part:
+                week_of.setdefault(pk, set()).add(day)
+    loaded = (
+        Task.objects.filter(pk__in=chosen).select_related("platform", "campaign").defer(*LONG_TEXT)
+        if chosen
+        else []
+    )
+    weeks = lay_out(span, loaded, tz, today, weeks_of_ad=week_of)
+    has_more = False
+    for week in weeks:
+        monday = week.days[0].date
+        in_week = sum(counts.get(day.date, DayCounts()).ad_starts for day in week.days)
+        week.flights = in_week + _carried_into(counts, monday)
+        week.more_bars = max(0, week.flights - page * flights_shown)
+        has_more = has_more or week.more_bars > 0
+        for day in week.days:
+            day.counts = counts.get(day.date, DayCounts())
+            day.more = max(0, day.counts.posts - high)
+            has_more = has_more or day.more > 0
+    return CalendarPage(weeks, counts, has_more)
+
+
+def _carried_into(counts, monday):
+    """Flights running on `monday` that began before it."""
+    day = counts.get(monday, DayCounts())
+    return day.ads - day.ad_starts
+
+
+def _week_flights(tasks, monday, counts, low, high):
+    """The sliced queries of the flights ranked `low` to `high` in the week from `monday`:
+    first those carried in (latest start first), then those starting in the week."""
+    carried = _carried_into(counts, monday)
+    sunday = monday + 6 * ONE_DAY
+    in_week = sum(counts.get(monday + n * ONE_DAY, DayCounts()).ad_starts for n in range(7))
+    parts = []
+    if low < carried:
+        running = tasks.filter(
+            kind=Kind.SMM,
+            # No flight is longer, so the index scan has a floor even when few are running.
+            flight_start__gte=monday - datetime.timedelta(days=MAX_FLIGHT_DAYS),
+            flight_start__lt=monday,
+            flight_end__gte=monday,
+        ).order_by("-flight_start", "-pk")
+        parts.append(running[low : min(high, carried)])
+    start, stop = max(0, low - carried), high - carried
+    if stop > 0 and in_week > start:
+        starting = tasks.filter(
+            kind=Kind.SMM, flight_start__gte=monday, flight_start__lte=sunday
+        ).order_by("flight_start", "pk")
+        parts.append(starting[start:stop])
+    return parts
