@@ -6,9 +6,10 @@ from django.db import IntegrityError
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
-from planner import exports, images, services, text_rules, utm
+from planner import exports, images, selectors, services, text_rules, utm
 from planner.access import get_for_business, member_required
 from planner.forms import TASK_FORMS, ResultEntryForm, TaskFilterForm, TimeEntryForm
 from planner.models import Campaign, Kind, Platform, ResultEntry, Role, Task, TimeEntry
@@ -36,10 +37,39 @@ def _filtered_tasks(request, kind):
     return filters, tasks
 
 
+# A search or "off pace" list counts its matches up to this many, then says "more than".
+MATCHES_COUNTED = 1000
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, so no COUNT(*) runs over the business's tasks."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count
+
+
+def _list_count(request, kind, filters, tasks):
+    """(count, capped): from TaskTally when only the platform, campaign and status filter;
+    else a count that stops at MATCHES_COUNTED (the list then pages through those)."""
+    data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    if not data.get("q", "").strip() and not data.get("pace"):
+        keys = {name: data[name] for name in ("platform", "campaign", "status") if data.get(name)}
+        counts = selectors.task_counts(request.business, "kind", kind=kind, **keys)
+        return sum(row[kind] for row in counts.values()), False
+    count = tasks.order_by()[: MATCHES_COUNTED + 1].count()
+    return min(count, MATCHES_COUNTED), count > MATCHES_COUNTED
+
+
 @member_required()
 def task_list(request, kind):
     filters, tasks = _filtered_tasks(request, kind)
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    count, capped = _list_count(request, kind, filters, tasks)
+    page = CountedPaginator(tasks, PAGE_SIZE, count).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -50,6 +80,8 @@ def task_list(request, kind):
             "label": LABELS[kind],
             "filters": filters,
             "page": page,
+            "capped": capped,
+            "matches_counted": MATCHES_COUNTED,
             "query": query.urlencode(),
         },
     )
