@@ -185,7 +185,7 @@ def off_pace(today):
     """Running ad campaigns (active or paused, flight started) under or over pace on `today`.
 
     A filter on the pacing each ad keeps on its row (rollups.refresh_pacing), which the
-    indexes task_under_pace and task_over_pace serve: nothing is summed per request.
+    partial index task_pace_candidates serves in list order: nothing is summed per request.
     """
     return Q(
         kind=Kind.SMM,

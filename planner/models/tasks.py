@@ -209,7 +209,10 @@ class Task(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["business", "kind", "-created_at"], name="task_business_kind_new"),
+            # The lists, newest first; with the id, a deep page's OFFSET reads this index alone.
+            models.Index(
+                fields=["business", "kind", "-created_at", "-id"], name="task_business_kind_newest"
+            ),
             models.Index(fields=["business", "work_date"], name="task_business_work_date"),
             # The dashboard's pipeline counts, and what is due or overdue, by status and date.
             models.Index(
@@ -231,9 +234,18 @@ class Task(models.Model):
             # The calendar's posts of a day in time order, and its ad flights by first day.
             models.Index(fields=["business", "kind", "scheduled_at"], name="task_kind_scheduled"),
             models.Index(fields=["business", "kind", "flight_start"], name="task_kind_flight"),
-            # "Off pace": ads under pace from a day, or over pace until one.
-            models.Index(fields=["business", "kind", "pace_under_from"], name="task_under_pace"),
-            models.Index(fields=["business", "kind", "pace_over_until"], name="task_over_pace"),
+            # "Off pace", newest first: the ads that can be (selectors.off_pace), in list order,
+            # so a page stops at its 25th match; the pace dates are checked on these rows.
+            models.Index(
+                fields=["business", "-created_at", "-id"],
+                name="task_pace_candidates",
+                condition=Q(
+                    kind="smm",
+                    status__in=["active", "paused"],
+                    flight_end__isnull=False,
+                    budget_amount__isnull=False,
+                ),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

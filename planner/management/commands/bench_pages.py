@@ -27,11 +27,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from planner import services
 from planner.jobs.models import Job, JobKind, JobStatus
 from planner.management.commands.bench_dashboard import _machine, _percentile, benchmark_business
 from planner.models import Campaign, Kind, Membership, Platform, ResultEntry, Task, TimeEntry
 
 FLOOR = "member_list"
+SAVE = "task save (an ad)"
 MAX_SECONDS_PER_PAGE = 20  # fewer samples (at least MIN_SAMPLES) of a slow page
 MIN_SAMPLES = 3
 
@@ -71,6 +73,8 @@ class Command(BaseCommand):
             if only and only not in label and label != FLOOR:
                 continue
             rows[label] = time_page(client, path, params, repeat)
+        if not only or only in SAVE:
+            rows[SAVE] = time_save(business, repeat)
         return rows
 
     def _print(self, results, sizes):
@@ -218,6 +222,33 @@ def time_page(client, path, params, repeat):
         "queries": len(captured),
         "sql_ms": sum(float(query["time"]) for query in captured) * 1000,
         "kb": size / 1024,
+    }
+
+
+def time_save(business, repeat):
+    """The hidden cost of a write: an ad's edit saved through services.task_save (its version
+    check, tallies, calendar days, pacing and the rollups of its days), one commit each."""
+    ad = (
+        Task.objects.filter(business=business, kind=Kind.SMM, flight_end__isnull=False)
+        .order_by("-pk")
+        .first()
+    )
+    timings = []
+    for n in range(repeat + 1):
+        task = Task.objects.select_related("business").get(pk=ad.pk)
+        task.title = f"{ad.title[:180]} ({n})"
+        with CaptureQueriesContext(connection) as captured:
+            began = time.perf_counter()
+            services.task_save(task, task.version)
+            timings.append((time.perf_counter() - began) * 1000)
+    timings = timings[1:]  # the first warms the caches
+    return {
+        "median_ms": statistics.median(timings),
+        "p95_ms": _percentile(timings, 95),
+        "samples": len(timings),
+        "queries": len(captured),
+        "sql_ms": sum(float(query["time"]) for query in captured) * 1000,
+        "kb": 0,
     }
 
 

@@ -1,0 +1,39 @@
+"""On PostgreSQL the task lists' pages are index walks that stop at the page's last row: the
+"off pace" list walks its partial index in list order, and a deep page's OFFSET runs over the
+narrow list index alone (the rows themselves are read for the page only)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from planner.forms import TaskFilterForm
+from planner.models import Kind, Task
+from tests.factories import SmmTaskFactory
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+
+
+def plan(queryset):
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_the_off_pace_page_walks_the_partial_index_in_list_order(business, platform):
+    SmmTaskFactory(business=business, platform=platform, status="active")
+    form = TaskFilterForm({"pace": "off"}, business=business, kind=Kind.SMM)
+    tasks = form.apply(
+        Task.objects.for_business(business).filter(kind=Kind.SMM), today=datetime.date(2026, 11, 9)
+    )
+    found = plan(tasks.values_list("pk", flat=True)[:25])
+    assert "task_pace_candidates" in found and "Sort" not in found, found
+
+
+def test_a_deep_page_offsets_over_the_list_index_alone(business, platform):
+    SmmTaskFactory(business=business, platform=platform)
+    tasks = Task.objects.for_business(business).filter(kind=Kind.SMM)
+    found = plan(tasks.values_list("pk", flat=True)[12_500:12_525])
+    assert "Index Only Scan using task_business_kind_newest" in found, found
