@@ -9,6 +9,7 @@ import random
 import time
 from datetime import datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
@@ -17,7 +18,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
-from planner import rollups, services
+from planner import kpis, rollups, services
 from planner.models import (
     BidModel,
     BudgetType,
@@ -102,15 +103,91 @@ RESULT_COLUMNS = (
 )
 
 
-def _insert(model, columns, rows, created_at):
+def _reserve_ids(model, count):
+    """`count` ids for new rows of `model`, taken from its sequence so nothing else gets them."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT nextval(pg_get_serial_sequence('{model._meta.db_table}', 'id')) "
+                "FROM generate_series(1, %s)",
+                [count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: one writer at a time, and the seed runs in one transaction.
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        first = cursor.fetchone()[0] + 1
+    return list(range(first, first + count))
+
+
+def _task_columns():
+    """Every column a task row is written with (not the generated search text), and the
+    value of each for a task that does not set it: the model's default."""
+    fields = [
+        f
+        for f in Task._meta.concrete_fields
+        if not f.generated and f.name not in ("id", "business", "created_at", "updated_at")
+    ]
+    return fields, {f.attname: f.get_default() for f in fields}
+
+
+TASK_FIELDS, TASK_BLANKS = _task_columns()
+
+
+class _RowWriter:
+    """Rows of tasks, time and results, written a batch at a time: COPY on PostgreSQL, one
+    executemany INSERT elsewhere. Values go through each field's own conversion (dates,
+    datetimes and decimals as the database keeps them)."""
+
+    def __init__(self, business_id, now):
+        self.business_id = business_id
+        self.now = now
+        self.task_rows, self.time_rows, self.result_rows = [], [], []
+
+    def task(self, task_id, fields):
+        values = TASK_BLANKS | fields
+        self.task_rows.append(
+            (
+                task_id,
+                self.business_id,
+                self.now,
+                self.now,
+                *(values[f.attname] for f in TASK_FIELDS),
+            )
+        )
+        if len(self.task_rows) >= BATCH:
+            self.flush()
+
+    def flush(self):
+        columns = ("id", "business_id", "created_at", "updated_at")
+        _write(Task, (*columns, *(f.column for f in TASK_FIELDS)), self.task_rows)
+        stamp = (self.now,)
+        _write(TimeEntry, (*TIME_COLUMNS, "created_at"), [r + stamp for r in self.time_rows])
+        _write(ResultEntry, (*RESULT_COLUMNS, "created_at"), [r + stamp for r in self.result_rows])
+        self.task_rows, self.time_rows, self.result_rows = [], [], []
+
+
+def _write(model, columns, rows):
     if not rows:
         return
     quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in (*columns, "created_at"))
-    marks = ", ".join(["%s"] * (len(columns) + 1))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [(*row, created_at) for row in rows])
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        fields = {f.column: f for f in model._meta.concrete_fields}
+        prepared = [
+            tuple(
+                fields[c].get_db_prep_save(v, connection) for c, v in zip(columns, row, strict=True)
+            )
+            for row in rows
+        ]
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", prepared)
 
 
 def _users():
@@ -229,50 +306,54 @@ def seed(name, task_count, days, seed_value):
         ]
     )
 
-    tasks = []
-    for index in range(task_count):
+    # Tasks, time and results go in as plain rows (COPY on PostgreSQL), each task's history
+    # generated with it, so its pacing is known before its row is written: building a model
+    # instance per row and bulk_update afterwards made a million tasks take most of an hour.
+    user_ids = [u.pk for u in users]
+    ids = _reserve_ids(Task, task_count)
+    now = timezone.now()
+    writer = _RowWriter(business.pk, now)
+    for index, task_id in enumerate(ids):
         kind = Kind.SMM if index % 5 == 4 else Kind.SMO  # one in five is paid
         platform = platforms[rng.randrange(len(platforms))]
         campaign = campaigns[rng.randrange(len(campaigns))] if rng.random() < 0.8 else None
         topic = TOPICS[index % len(TOPICS)]
         fields = {
-            "business": business,
             "kind": kind,
-            "platform": platform,
-            "campaign": campaign,
-            "assignee": users[rng.randrange(2)],
+            "platform_id": platform.pk,
+            "campaign_id": campaign.pk if campaign else None,
+            "assignee_id": user_ids[rng.randrange(2)],
             "estimated_hours": _quarter_hours(rng, 0.5, 6 if kind == Kind.SMO else 12),
         }
         if kind == Kind.SMO:
-            tasks.append(
-                Task(**fields, **_smo_fields(rng, index, topic, platform, today, days, tz))
-            )
+            fields.update(_smo_fields(rng, index, topic, platform, today, days, tz))
         else:
-            tasks.append(Task(**fields, **_smm_fields(rng, index, topic, today, days)))
-    for task in tasks:
-        task.work_date = services.work_date(task, business.time_zone)
-    tasks = Task.objects.bulk_create(tasks, batch_size=BATCH)
-
-    # Entries are the bulk of the rows (about ten per task): plain tuples through executemany,
-    # because building a model instance for each of a million rows dominates the run time.
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    time_rows, result_rows = [], []
-    for task in tasks:
-        _task_history(rng, task, [u.pk for u in users], first_day, today, time_rows, result_rows)
-        if len(result_rows) + len(time_rows) >= BATCH * 4:
-            _insert(TimeEntry, TIME_COLUMNS, time_rows, now)
-            _insert(ResultEntry, RESULT_COLUMNS, result_rows, now)
-            time_rows, result_rows = [], []
-    _insert(TimeEntry, TIME_COLUMNS, time_rows, now)
-    _insert(ResultEntry, RESULT_COLUMNS, result_rows, now)
+            fields.update(_smm_fields(rng, index, topic, today, days))
+        task = SimpleNamespace(
+            pk=task_id, business_id=business.pk, created_at=now, **TASK_BLANKS | fields
+        )
+        fields["work_date"] = services.work_date(task, business.time_zone)
+        spend = _task_history(
+            rng, task, user_ids, first_day, today, writer.time_rows, writer.result_rows
+        )
+        fields["media_spend"] = spend
+        if kind == Kind.SMM:
+            days_off = kpis.pace_days(
+                task.budget_type, task.budget_amount, task.flight_start, task.flight_end, spend
+            )
+            fields["pace_over_from"], fields["pace_over_until"], fields["pace_under_from"] = (
+                days_off
+            )
+        writer.task(task_id, fields)
+    writer.flush()
+    tasks = ids
     if connection.vendor == "postgresql":
         # Fresh statistics, or the planner treats a million new rows as a handful.
         with connection.cursor() as cursor:
             for model in (Task, TimeEntry, ResultEntry):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     rollups.refresh(business.pk)
-    rollups.refresh_tallies(business.pk)
-    rollups.refresh_pacing(business.pk)
+    rollups.refresh_tallies(business.pk)  # and the calendar's (pacing was set row by row)
     return business, {
         "tasks": len(tasks),
         "time entries": TimeEntry.objects.filter(business=business).count(),
@@ -353,12 +434,12 @@ def _smm_fields(rng, index, topic, today, days):
 def _task_history(rng, task, user_ids, first_day, today, time_rows, result_rows):
     """Time entries for work done, and results for posts that went out or ads that ran.
 
-    Rows are tuples in the order of TIME_COLUMNS and RESULT_COLUMNS.
+    Rows are tuples in the order of TIME_COLUMNS and RESULT_COLUMNS. Returns the media spend.
     """
     business_id, task_id = task.business_id, task.pk
     if task.kind == Kind.SMO:
         if task.status == SmoStatus.IDEA:
-            return
+            return ZERO
         work_day = (task.scheduled_at.date() if task.scheduled_at else today) - timedelta(days=1)
         for _ in range(rng.randint(1, 2)):
             day = max(first_day, min(today, work_day - timedelta(days=rng.randint(0, 3))))
@@ -373,7 +454,7 @@ def _task_history(rng, task, user_ids, first_day, today, time_rows, result_rows)
                 )
             )
         if task.status not in (SmoStatus.PUBLISHED, SmoStatus.ARCHIVED):
-            return
+            return ZERO
         published = task.scheduled_at.date()
         for offset in range(rng.randint(5, 12)):
             day = published + timedelta(days=offset)
@@ -396,13 +477,13 @@ def _task_history(rng, task, user_ids, first_day, today, time_rows, result_rows)
                     ZERO,
                 )
             )
-        return
+        return ZERO
 
     if task.status == SmmStatus.DRAFT:
         time_rows.append(
             (business_id, task_id, user_ids[0], today, _quarter_hours(rng, 0.5, 2), "Set-up")
         )
-        return
+        return ZERO
     flight_days = (task.flight_end - task.flight_start).days + 1
     daily_cap = (
         task.budget_amount
@@ -411,8 +492,10 @@ def _task_history(rng, task, user_ids, first_day, today, time_rows, result_rows)
     )
     day = max(task.flight_start, first_day)
     end = min(task.flight_end, today)
+    spent = ZERO
     while day <= end:
         spend = (daily_cap * Decimal(rng.uniform(0.7, 1.1))).quantize(CENT)
+        spent += spend
         clicks = rng.randint(10, 120)
         conversions = rng.randint(0, clicks // 10)
         result_rows.append(
@@ -441,3 +524,4 @@ def _task_history(rng, task, user_ids, first_day, today, time_rows, result_rows)
                 )
             )
         day += timedelta(days=1)
+    return spent
