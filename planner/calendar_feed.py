@@ -7,11 +7,12 @@ local days: a post at 00:30 in Auckland is on that Auckland day, whatever the da
 """
 
 import datetime
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from icalendar import Calendar, Event
+from icalendar import Calendar
 
 from planner.models import MAX_FLIGHT_DAYS, Kind, SmmStatus, SmoStatus, Task
 
@@ -217,34 +218,73 @@ def ical_feed(business, tasks, *, task_url, now):
     head, end = calendar.to_ical().split(b"END:VCALENDAR")
     yield head
     for task in tasks:
-        yield _event(task, task_url(task), now).to_ical()
+        yield _event(task, task_url(task), now)
     yield b"END:VCALENDAR" + end
 
 
+# Events are written here rather than through icalendar's Event: it takes ~250 µs an event
+# (2,000 events, half a second a poll) for what is a dozen escaped and folded lines. The
+# calendar's own header still comes from icalendar, and the tests read every feed back with it.
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # not allowed in TEXT (RFC 5545 3.3.11)
+
+
+def _text(value):
+    """A TEXT value: backslash, semicolon, comma and newlines escaped, other controls dropped."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return CONTROL.sub("", value)
+
+
+def _fold(line):
+    """One content line as bytes, folded at 75 octets (RFC 5545 3.1), never inside a UTF-8
+    character."""
+    data = line.encode()
+    parts, start, limit = [], 0, 75
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # a continuation byte: break before its character
+            end -= 1
+        parts.append(data[start:end])
+        start, limit = end, 74  # a continued line begins with a space
+    parts.append(data[start:])
+    return b"\r\n ".join(parts) + b"\r\n"
+
+
+def _utc(moment):
+    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
 def _event(task, url, now):
-    event = Event()
-    event.add("uid", task_uid(task))
-    event.add("dtstamp", now.astimezone(datetime.UTC))
-    event.add("last-modified", task.updated_at.astimezone(datetime.UTC))
+    """The VEVENT of one task, as bytes."""
     label = "SMO" if task.kind == Kind.SMO else "SMM"
-    event.add("summary", f"[{label}] {task.platform.get_kind_display()}: {task.title}")
-    event.add("url", url)
-    event.add("categories", [label])
-    event.add("status", "TENTATIVE" if task.status in TENTATIVE else "CONFIRMED")
-    event.add("transp", "TRANSPARENT")  # planned work, not a meeting: never "busy"
     if task.kind == Kind.SMO:
-        start = task.scheduled_at.astimezone(datetime.UTC)
-        event.add("dtstart", start)
-        event.add("dtend", start + POST_DURATION)
+        start = task.scheduled_at
+        when = [f"DTSTART:{_utc(start)}", f"DTEND:{_utc(start + POST_DURATION)}"]
         text = [task.post_text, task.hashtags]
     else:
         first, last = flight(task)
-        event.add("dtstart", first)
-        event.add("dtend", last + ONE_DAY)  # exclusive: the day after the last one
+        when = [
+            f"DTSTART;VALUE=DATE:{first:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{last + ONE_DAY:%Y%m%d}",  # exclusive: the day after the last
+        ]
         text = [task.ad_headline, task.ad_text]
     details = [
         f"{task.platform} · {task.get_status_display()}"
         + (f" · campaign {task.campaign}" if task.campaign_id else "")
     ]
-    event.add("description", "\n\n".join([*filter(None, text), *details, url]))
-    return event
+    description = "\n\n".join([*filter(None, text), *details, url])
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{_text(task_uid(task))}",
+        f"DTSTAMP:{_utc(now)}",
+        f"LAST-MODIFIED:{_utc(task.updated_at)}",
+        f"SUMMARY:{_text(f'[{label}] {task.platform.get_kind_display()}: {task.title}')}",
+        f"URL:{url}",
+        f"CATEGORIES:{label}",
+        f"STATUS:{'TENTATIVE' if task.status in TENTATIVE else 'CONFIRMED'}",
+        "TRANSP:TRANSPARENT",  # planned work, not a meeting: never "busy"
+        *when,
+        f"DESCRIPTION:{_text(description)}",
+        "END:VEVENT",
+    ]
+    return b"".join(_fold(line) for line in lines)

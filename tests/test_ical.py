@@ -306,3 +306,18 @@ def test_a_crowded_window_keeps_the_upcoming_then_the_latest_past(
         str(e["SUMMARY"]).split(": ", 1)[1] for e in read_feed(client, business).walk("VEVENT")
     ]
     assert sorted(titles) == ["in 2 days", "in 9 days", "tomorrow"]
+
+
+def test_text_is_escaped_and_long_lines_folded_as_rfc5545_says(client, business, platform, today):
+    title = "Café, crème; and a back\\slash " + "ü☕" * 40  # multi-byte characters across folds
+    text = "Line one\r\nline two\x07 with a bell,\tand a tab"
+    SmoTaskFactory(
+        business=business, platform=platform, title=title, post_text=text, hashtags="#a,#b",
+        scheduled_at=local(today, 12),
+    )  # fmt: skip
+    body = body_of(client.get(feed_url(business)))
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))  # octets, not characters
+    (event,) = Calendar.from_ical(body).walk("VEVENT")
+    assert str(event["SUMMARY"]) == f"[SMO] Facebook: {title}"
+    description = str(event["DESCRIPTION"])
+    assert description.startswith("Line one\nline two with a bell,\tand a tab\n\n#a,#b\n\n")
