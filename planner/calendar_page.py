@@ -13,11 +13,11 @@ pages through the rest in that order; the month view links to it.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import F, Sum
+from django.db.models import Sum
 
 from planner.calendar_feed import ONE_DAY, lay_out
 from planner.models import MAX_FLIGHT_DAYS, CalendarTally, Kind, Task
+from planner.selectors import first_ids
 
 LONG_TEXT = ("post_text", "ad_text", "hashtags", "image_alt", "audience_interests")
 
@@ -53,29 +53,6 @@ def day_counts(business, start, end, filters):
             day.ads += row["count"]
             day.ad_starts += row["starts"]
     return counts
-
-
-def first_ids(querysets):
-    """The ids of each sliced queryset, in one UNION ALL query: [[ids of the first], …].
-
-    Written out because Django's union() refuses sliced parts on SQLite; each part is the
-    ORM's own SQL, wrapped as a subquery so its ORDER BY and LIMIT apply to it alone.
-    """
-    if not querysets:
-        return []
-    parts, params = [], []
-    for tag, queryset in enumerate(querysets):
-        sql, part_params = (
-            queryset.annotate(item=F("pk")).values_list("item").query.sql_with_params()
-        )
-        parts.append(f"SELECT {tag} AS tag, item FROM ({sql}) AS part_{tag}")
-        params.extend(part_params)
-    ids = [[] for _ in querysets]
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        for tag, item in cursor.fetchall():
-            ids[tag].append(item)
-    return ids
 
 
 def _local_midnight(day, tz):

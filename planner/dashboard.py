@@ -24,6 +24,7 @@ from planner.models import (
     Task,
     TaskTally,
 )
+from planner.selectors import first_ids
 
 ZERO = Decimal("0")
 SUMS = (
@@ -155,8 +156,9 @@ def _totals(row, hourly_rate, kind):
     )
 
 
-def dashboard_summary(filters, today=None, now=None):
-    """Everything the dashboard shows for a business, period, campaign and platform."""
+def dashboard_summary(filters, today=None, now=None, lists=True):
+    """Everything the dashboard shows for a business, period, campaign and platform (without
+    the due and overdue lists if not `lists`: the CSV has no use for them)."""
     business, period = filters.business, filters.period
     now = now or timezone.now()
     today = today or timezone.localdate(now, timezone=_tz(business))
@@ -208,38 +210,8 @@ def dashboard_summary(filters, today=None, now=None):
         ],
     }
 
-    # 6-9. What is due in the next 7 days, and what is overdue: one query per kind each, so
-    # each can range-scan its (business, kind, status, date) index.
-    week_ahead = today + datetime.timedelta(days=7)
-    tasks = filters.tasks().only(
-        "kind", "status", "title", "scheduled_at", "flight_start", "flight_end"
-    )
-    due = _first(
-        tasks.filter(
-            kind=Kind.SMO,
-            status__in=[SmoStatus.IDEA, SmoStatus.DRAFT, SmoStatus.SCHEDULED],
-            scheduled_at__gte=now,
-            scheduled_at__lt=_end_of(week_ahead, business),
-        ).order_by("scheduled_at", "pk"),
-        # An ad's work date is its flight start.
-        tasks.filter(
-            kind=Kind.SMM,
-            status__in=[SmmStatus.DRAFT, SmmStatus.PAUSED],
-            flight_start__isnull=False,
-            work_date__gte=today,
-            work_date__lte=week_ahead,
-        ).order_by("work_date", "pk"),
-    )
-    overdue = _first(
-        tasks.filter(
-            kind=Kind.SMO,
-            status__in=[SmoStatus.DRAFT, SmoStatus.SCHEDULED],
-            scheduled_at__lt=now,
-        ).order_by("scheduled_at", "pk"),
-        tasks.filter(kind=Kind.SMM, status=SmmStatus.ACTIVE, flight_end__lt=today).order_by(
-            "flight_end", "pk"
-        ),
-    )
+    # 6-7. What is due in the next 7 days, and what is overdue.
+    due, overdue = _due_and_overdue(filters, today, now) if lists else ([], [])
 
     return Dashboard(
         filters=filters,
@@ -256,10 +228,59 @@ def dashboard_summary(filters, today=None, now=None):
     )
 
 
-def _first(*querysets):
-    """The first LIST_LIMIT tasks of several queries, soonest first."""
-    tasks = [task for queryset in querysets for task in queryset[:LIST_LIMIT]]
-    return sorted(tasks, key=_task_day)[:LIST_LIMIT]
+def _due_and_overdue(filters, today, now):
+    """The first LIST_LIMIT tasks due in the next 7 days, and overdue, soonest first.
+
+    One ordered query with a LIMIT per kind and status, so each walks its (business, kind,
+    status, date) index for ten entries (a list of statuses in one query defeats the index's
+    order: it read ~95,000 entries at 100,000 tasks to keep ten), all sent as one UNION ALL;
+    then the chosen tasks in one more query.
+    """
+    business = filters.business
+    week_ahead = today + datetime.timedelta(days=7)
+    tasks = filters.tasks()
+    lists = {"due": [], "overdue": []}
+    for status in (SmoStatus.IDEA, SmoStatus.DRAFT, SmoStatus.SCHEDULED):
+        posts = tasks.filter(
+            kind=Kind.SMO,
+            status=status,
+            scheduled_at__gte=now,
+            scheduled_at__lt=_end_of(week_ahead, business),
+        )
+        lists["due"].append(posts.order_by("scheduled_at", "pk"))
+    for status in (SmmStatus.DRAFT, SmmStatus.PAUSED):
+        # An ad's work date is its flight start.
+        ads = tasks.filter(
+            kind=Kind.SMM,
+            status=status,
+            flight_start__isnull=False,
+            work_date__gte=today,
+            work_date__lte=week_ahead,
+        )
+        lists["due"].append(ads.order_by("work_date", "pk"))
+    for status in (SmoStatus.DRAFT, SmoStatus.SCHEDULED):
+        posts = tasks.filter(kind=Kind.SMO, status=status, scheduled_at__lt=now)
+        lists["overdue"].append(posts.order_by("scheduled_at", "pk"))
+    ads = tasks.filter(kind=Kind.SMM, status=SmmStatus.ACTIVE, flight_end__lt=today)
+    lists["overdue"].append(ads.order_by("flight_end", "pk"))
+
+    parts = [queryset[:LIST_LIMIT] for name in lists for queryset in lists[name]]
+    ids = first_ids(parts)
+    chosen = [pk for part in ids for pk in part]
+    fields = ("kind", "status", "title", "scheduled_at", "flight_start", "flight_end")
+    loaded = Task.objects.only(*fields).in_bulk(chosen) if chosen else {}
+    found, start = {}, 0
+    for name, querysets in lists.items():
+        part_ids = [pk for part in ids[start : start + len(querysets)] for pk in part]
+        start += len(querysets)
+        found[name] = sorted((loaded[pk] for pk in part_ids), key=_soonest)[:LIST_LIMIT]
+    return found["due"], found["overdue"]
+
+
+def _soonest(task):
+    """Sort key: by day, then a post's time, then id (the order each query had)."""
+    moment = task.scheduled_at.timestamp() if task.kind == Kind.SMO else 0
+    return _task_day(task), moment, task.pk
 
 
 def _task_day(task):

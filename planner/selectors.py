@@ -2,7 +2,8 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 
 from planner import kpis
@@ -201,3 +202,26 @@ def off_pace_task_ids(business, today):
     return list(
         Task.objects.for_business(business).filter(off_pace(today)).values_list("pk", flat=True)
     )
+
+
+def first_ids(querysets):
+    """The ids of each sliced queryset, in one UNION ALL query: [[ids of the first], …].
+
+    Written out because Django's union() refuses sliced parts on SQLite; each part is the
+    ORM's own SQL, wrapped as a subquery so its ORDER BY and LIMIT apply to it alone.
+    """
+    if not querysets:
+        return []
+    parts, params = [], []
+    for tag, queryset in enumerate(querysets):
+        sql, part_params = (
+            queryset.annotate(item=F("pk")).values_list("item").query.sql_with_params()
+        )
+        parts.append(f"SELECT {tag} AS tag, item FROM ({sql}) AS part_{tag}")
+        params.extend(part_params)
+    ids = [[] for _ in querysets]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for tag, item in cursor.fetchall():
+            ids[tag].append(item)
+    return ids

@@ -14,7 +14,7 @@ from planner.forms import DashboardFilterForm
 from planner.kpis import money
 
 
-def _dashboard(request):
+def _dashboard(request, lists=True):
     form = DashboardFilterForm(request.GET or None, business=request.business)
     today = timezone.localdate()  # the business's time zone is active (member_required)
     valid = form.is_valid() if form.is_bound else True
@@ -25,7 +25,7 @@ def _dashboard(request):
         campaign=data.get("campaign"),
         platform=data.get("platform"),
     )
-    return form, dashboard_summary(filters, today=today)
+    return form, dashboard_summary(filters, today=today, lists=lists)
 
 
 def _pipeline(request, board):
@@ -95,7 +95,7 @@ CSV_COLUMNS = (
 @member_required()
 def dashboard_csv(request):
     """The dashboard's numbers as CSV: one row per platform × kind, then a total row."""
-    _form, board = _dashboard(request)
+    _form, board = _dashboard(request, lists=False)  # the file has no due or overdue lists
     period = board.filters.period
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
