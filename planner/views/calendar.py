@@ -136,6 +136,12 @@ def calendar(request):
     for week in weeks:
         for day in week.days:
             day.week_url = _calendar_url(request, WEEK, day.date, filters)
+            day.iso = day.date.isoformat()
+            for post in day.posts:  # formatted once here: the date filter costs ~25 µs a call
+                local = timezone.localtime(post.scheduled_at)
+                post.at_iso = local.isoformat(timespec="seconds")
+                post.at_hm = f"{local:%H:%M}"
+                post.at_input = f"{local:%Y-%m-%dT%H:%M}"
             if view == MONTH:
                 day.more_ads = max(0, day.counts.ads - min(len(day.ads), MONTH_ADS_SHOWN))
 
