@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Count, F, Q, Sum, When
 
 from planner import kpis
@@ -277,4 +277,27 @@ def refresh_pacing(business_id, task_ids=None):
         set_pacing(ad, spends.get(ad.pk) or ZERO)
         if tuple(getattr(ad, name) for name in PACE_FIELDS) != before:
             changed.append(ad)
-    Task.objects.bulk_update(changed, PACE_FIELDS, batch_size=1000)
+    _write_pacing(changed)
+
+
+def _write_pacing(ads):
+    """Store the ads' pacing fields. On PostgreSQL one UPDATE … FROM (VALUES …) per 5,000
+    rows: bulk_update's CASE WHEN per row is quadratic in the batch, minutes for 200,000 ads."""
+    if connection.vendor != "postgresql":
+        Task.objects.bulk_update(ads, PACE_FIELDS, batch_size=1000)
+        return
+    table = connection.ops.quote_name(Task._meta.db_table)
+    names = ", ".join(PACE_FIELDS)
+    sets = ", ".join(f"{name} = v.{name}" for name in PACE_FIELDS)
+    row = "(%s, %s::numeric, %s::date, %s::date, %s::date)"
+    with connection.cursor() as cursor:
+        for start in range(0, len(ads), 5000):
+            batch = ads[start : start + 5000]
+            params = [
+                value for ad in batch for value in (ad.pk, *(getattr(ad, n) for n in PACE_FIELDS))
+            ]
+            cursor.execute(
+                f"UPDATE {table} AS t SET {sets} FROM (VALUES {', '.join([row] * len(batch))}) "
+                f"AS v(id, {names}) WHERE t.id = v.id",
+                params,
+            )
