@@ -94,3 +94,15 @@ def test_refused_settings_page_shows_the_saved_name(client_for, business, owner)
     assert Business.objects.get(pk=business.pk).name == "Acme Roasters"
     assert response.wsgi_request.business.name == "Acme Roasters"
     assert "Settings of Renamed Co" not in response.content.decode()
+
+
+def test_the_long_selects_render_escaped_with_the_choice_selected():
+    from planner.forms.base import LongSelect
+
+    widget = LongSelect(choices=[("a", "Plain"), ('"><script>', "<b>&</b>"), ("UTC", "UTC")])
+    html = widget.render("time_zone", "UTC", attrs={"id": "id_tz", "required": True})
+    assert html.startswith('<select id="id_tz" name="time_zone" required>')
+    assert '<option value="UTC" selected>UTC</option>' in html
+    assert '<option value="a">Plain</option>' in html
+    assert "<script>" not in html and "&lt;b&gt;&amp;&lt;/b&gt;" in html
+    assert '<option value="&quot;&gt;&lt;script&gt;">' in html

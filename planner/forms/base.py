@@ -1,13 +1,32 @@
 """What the forms share: date widgets, edit-conflict detection (VersionedForm), the
 business's members as choices and the quarter-hour rule."""
 
+import html
 from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 User = get_user_model()
 QUARTER = Decimal("0.25")
+
+
+class LongSelect(forms.Select):
+    """A select of hundreds of plain options (time zones, currencies), written in one pass:
+    Django renders each option through a template, ~35 ms for the settings page's 900."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = "".join(
+            f'<option value="{html.escape(str(key))}"'
+            f"{' selected' if str(key) in chosen else ''}>{html.escape(str(label))}</option>"
+            for key, label in self.choices
+        )
+        final = self.build_attrs(self.attrs, attrs) | {"name": name}
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))  # noqa: S308 - escaped above
 
 
 class DateInput(forms.DateInput):

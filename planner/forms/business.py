@@ -2,12 +2,13 @@
 
 from django import forms
 
+from planner.forms.base import LongSelect
 from planner.models import Business, Membership, currency_choices, timezone_choices
 
 
 class BusinessForm(forms.ModelForm):
-    currency = forms.ChoiceField(choices=currency_choices, initial="USD")
-    time_zone = forms.ChoiceField(choices=timezone_choices, initial="UTC")
+    currency = forms.ChoiceField(choices=currency_choices, initial="USD", widget=LongSelect)
+    time_zone = forms.ChoiceField(choices=timezone_choices, initial="UTC", widget=LongSelect)
 
     class Meta:
         model = Business
