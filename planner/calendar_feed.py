@@ -87,7 +87,6 @@ class Day:
     ads: list = field(default_factory=list)  # SMM tasks whose flight includes the day
     week_url: str = ""  # set by the view: the week view around this day
     more: int = 0  # set by the view: posts the month view leaves to the week view
-    more_ads: int = 0  # the same for the ads listed on each day (on phones)
     counts: object = None  # set by calendar_page: the day's DayCounts
 
 
@@ -158,36 +157,58 @@ def lay_out(span, tasks, tz, today, weeks_of_ad=None):
     return weeks
 
 
-def feed_items(business, start, today, end):
+def feed_items(business, start, today, end, tz):
     """(id, updated_at) of the tasks the feed carries, upcoming first (soonest first), then
-    past (latest first): at most FEED_MAX_EVENTS, in two index-ordered queries with a LIMIT.
+    past (latest first): at most FEED_MAX_EVENTS.
 
-    The window is `start` to `end` (local days); ads whose flight overlaps it count, found
-    by their first day (their work date) no earlier than the longest flight allows.
+    The window is `start` to `end` (local days); ads whose flight overlaps it count. Posts by
+    publish time and ads by first day, each walked in its own index's order with a LIMIT
+    (task_kind_scheduled_id, task_kind_flight_start): undated ideas are never in the way.
     """
-    on_calendar = Q(kind=Kind.SMO, scheduled_at__isnull=False, work_date__gte=start) | Q(
-        Q(flight_end__gte=start) | Q(flight_end__isnull=True, flight_start__gte=start),
-        kind=Kind.SMM,
-        flight_start__isnull=False,
-    )
     tasks = (
         Task.objects.for_business(business)
-        .filter(on_calendar)
         .exclude(status=SmoStatus.ARCHIVED)  # the same word for both kinds
-        .values_list("pk", "updated_at")
+        .values_list("pk", "updated_at", "work_date")
     )
-    upcoming = list(
-        tasks.filter(work_date__gte=today, work_date__lte=end).order_by("work_date", "pk")[
-            :FEED_MAX_EVENTS
+    posts = tasks.filter(kind=Kind.SMO)
+    ads = tasks.filter(kind=Kind.SMM)
+
+    def soonest(rows, past=False):
+        return sorted(rows, key=lambda row: (row[2], row[0]), reverse=past)
+
+    midnight = local_midnight(today, tz)
+    upcoming = soonest(
+        [
+            *posts.filter(
+                scheduled_at__gte=midnight, scheduled_at__lt=local_midnight(end + ONE_DAY, tz)
+            ).order_by("scheduled_at", "pk")[:FEED_MAX_EVENTS],
+            *ads.filter(flight_start__gte=today, flight_start__lte=end).order_by(
+                "flight_start", "pk"
+            )[:FEED_MAX_EVENTS],
         ]
-    )
-    earliest = start - datetime.timedelta(days=MAX_FLIGHT_DAYS)
-    past = tasks.filter(work_date__lt=today, work_date__gte=earliest).order_by("-work_date", "-pk")
-    return (
-        upcoming + list(past[: FEED_MAX_EVENTS - len(upcoming)])
-        if len(upcoming) < FEED_MAX_EVENTS
-        else upcoming
-    )
+    )[:FEED_MAX_EVENTS]
+    room = FEED_MAX_EVENTS - len(upcoming)
+    if not room:
+        return [row[:2] for row in upcoming]
+    overlapping = Q(flight_end__gte=start) | Q(flight_end__isnull=True, flight_start__gte=start)
+    past = soonest(
+        [
+            *posts.filter(
+                scheduled_at__gte=local_midnight(start, tz), scheduled_at__lt=midnight
+            ).order_by("-scheduled_at", "-pk")[:room],
+            *ads.filter(
+                overlapping,
+                flight_start__lt=today,
+                flight_start__gte=start - datetime.timedelta(days=MAX_FLIGHT_DAYS),
+            ).order_by("-flight_start", "-pk")[:room],
+        ],
+        past=True,
+    )[:room]
+    return [row[:2] for row in upcoming + past]
+
+
+def local_midnight(day, tz):
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
 
 
 def feed_window(today):

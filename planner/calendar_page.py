@@ -6,17 +6,16 @@ by its own small ordered query with a LIMIT, all sent as one UNION ALL, so the d
 a few index entries per day instead of every task in the span.
 
 Which flights a week shows, when it has more than fit: the ones already running on its Monday
-that started most recently, then those starting in the week, earliest first. The week view
+that end soonest, then those starting in the week, earliest first. The week view
 pages through the rest in that order; the month view links to it.
 """
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Sum
 
-from planner.calendar_feed import ONE_DAY, lay_out
-from planner.models import MAX_FLIGHT_DAYS, CalendarTally, Kind, Task
+from planner.calendar_feed import ONE_DAY, lay_out, local_midnight
+from planner.models import CalendarTally, Kind, Task
 from planner.selectors import first_ids
 
 LONG_TEXT = ("post_text", "ad_text", "hashtags", "image_alt", "audience_interests")
@@ -55,10 +54,6 @@ def day_counts(business, start, end, filters):
     return counts
 
 
-def _local_midnight(day, tz):
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
-
-
 def calendar_page(business, span, tz, today, *, filters, posts_shown, flights_shown, page=1):
     """The weeks of `span` with at most `posts_shown` posts a day and `flights_shown` flights
     a week, from the `page`-th such slice of each (the week view pages; the month view shows
@@ -76,8 +71,8 @@ def calendar_page(business, span, tz, today, *, filters, posts_shown, flights_sh
             if counts.get(day, DayCounts()).posts > low:
                 day_posts = tasks.filter(
                     kind=Kind.SMO,
-                    scheduled_at__gte=_local_midnight(day, tz),
-                    scheduled_at__lt=_local_midnight(day + ONE_DAY, tz),
+                    scheduled_at__gte=local_midnight(day, tz),
+                    scheduled_at__lt=local_midnight(day + ONE_DAY, tz),
                 ).order_by("scheduled_at", "pk")
                 parts.append(day_posts[low:high])
                 kinds.append(("post", day))
@@ -125,19 +120,17 @@ def _carried_into(counts, monday):
 
 def _week_flights(tasks, monday, counts, low, high):
     """The sliced queries of the flights ranked `low` to `high` in the week from `monday`:
-    first those carried in (latest start first), then those starting in the week."""
+    first those carried in (soonest end first), then those starting in the week."""
     carried = _carried_into(counts, monday)
     sunday = monday + 6 * ONE_DAY
     in_week = sum(counts.get(monday + n * ONE_DAY, DayCounts()).ad_starts for n in range(7))
     parts = []
     if low < carried:
+        # By last day: the scan from Monday meets flights ending soon, nearly all carried in
+        # (a flight that starts in the week and ends soon after is the only kind it skips).
         running = tasks.filter(
-            kind=Kind.SMM,
-            # No flight is longer, so the index scan has a floor even when few are running.
-            flight_start__gte=monday - datetime.timedelta(days=MAX_FLIGHT_DAYS),
-            flight_start__lt=monday,
-            flight_end__gte=monday,
-        ).order_by("-flight_start", "-pk")
+            kind=Kind.SMM, flight_end__gte=monday, flight_start__lt=monday
+        ).order_by("flight_end", "pk")
         parts.append(running[low : min(high, carried)])
     start, stop = max(0, low - carried), high - carried
     if stop > 0 and in_week > start:

@@ -231,9 +231,18 @@ class Task(models.Model):
             models.Index(
                 fields=["business", "platform", "kind", "status"], name="task_platform_status"
             ),
-            # The calendar's posts of a day in time order, and its ad flights by first day.
-            models.Index(fields=["business", "kind", "scheduled_at"], name="task_kind_scheduled"),
-            models.Index(fields=["business", "kind", "flight_start"], name="task_kind_flight"),
+            # The calendar's posts of a day in time order, its ad flights by first and last day.
+            # With the id: many posts share a publish time, and ORDER BY time, id would sort
+            # every tie of the day to keep four.
+            models.Index(
+                fields=["business", "kind", "scheduled_at", "id"], name="task_kind_scheduled_id"
+            ),
+            models.Index(
+                fields=["business", "kind", "flight_start", "id"], name="task_kind_flight_start"
+            ),
+            models.Index(
+                fields=["business", "kind", "flight_end", "id"], name="task_kind_flight_end"
+            ),
             # "Off pace", newest first: the ads that can be (selectors.off_pace), in list order,
             # so a page stops at its 25th match; the pace dates are checked on these rows.
             models.Index(

@@ -54,7 +54,6 @@ STATUS_CHOICES = [
 FILTERS = ("platform", "campaign", "kind", "status")
 # A busy day or week of the month view shows this many, then links to the week for the rest.
 MONTH_POSTS_SHOWN = 4  # posts a day
-MONTH_ADS_SHOWN = 3  # ads a day, as listed on phones
 MONTH_BARS_SHOWN = 6  # ad bars a week
 # The week view shows this many posts a day and ad flights a week, and pages through the rest.
 WEEK_SHOWN = 20
@@ -142,8 +141,6 @@ def calendar(request):
                 post.at_iso = local.isoformat(timespec="seconds")
                 post.at_hm = f"{local:%H:%M}"
                 post.at_input = f"{local:%Y-%m-%dT%H:%M}"
-            if view == MONTH:
-                day.more_ads = max(0, day.counts.ads - min(len(day.ads), MONTH_ADS_SHOWN))
 
     def link(view, date, page=1):
         return _calendar_url(request, view, date, filters, page)
@@ -172,7 +169,6 @@ def calendar(request):
             "last": page * WEEK_SHOWN,
         },
         "month_posts_shown": MONTH_POSTS_SHOWN,
-        "month_ads_shown": MONTH_ADS_SHOWN,
         "platform_kinds": PlatformKind.choices,
         "here": link(view, span.anchor),  # where moving a post comes back to
         "feed_url": request.build_absolute_uri(
@@ -257,7 +253,7 @@ def ical_feed(request, token):
     # Calendar apps poll the feed every few hours: the ids and edit times of what it carries
     # (at most FEED_MAX_EVENTS) tell whether anything changed, and an unchanged feed answers
     # 304 without building it.
-    items = calendar_feed.feed_items(business, start, today, end)
+    items = calendar_feed.feed_items(business, start, today, end, tz)
     etag = _feed_etag(business, start, end, items)
     last = max((updated for _pk, updated in items), default=None)
     last_modified = last and timegm(last.utctimetuple())

@@ -137,11 +137,13 @@ def test_week_on_a_phone_and_month_on_a_desktop(page: Page, plan, artifacts_dir:
     assert all(b["y"] >= a["y"] + a["height"] - 1 for a, b in zip(boxes, boxes[1:], strict=False))
     assert all(abs(box["x"] - boxes[0]["x"]) < 1 and box["width"] > 300 for box in boxes)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    # The ads show on each of their days (the bars are for wide screens).
+    # The week's ads are listed once above its days (the bars are for wide screens).
     expect(page.get_by_test_id("calendar-bar").first).to_be_hidden()
-    first_day = days.first
-    expect(first_day.get_by_test_id("calendar-ad")).to_contain_text("SMM")
-    expect(first_day.get_by_test_id("calendar-ad")).to_contain_text("Winter blend")
+    week_ads = page.get_by_test_id("week-ads").first
+    expect(week_ads).to_be_visible()
+    expect(week_ads.get_by_test_id("calendar-ad").first).to_contain_text("SMM")
+    expect(week_ads).to_contain_text("Winter blend")
+    expect(days.first.get_by_test_id("calendar-ad")).to_have_count(0)
     page.screenshot(path=artifacts_dir / "calendar-week-phone.png", full_page=True)
 
     page.set_viewport_size(DESKTOP)
