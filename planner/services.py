@@ -106,67 +106,66 @@ def work_date(task, time_zone):
 
 @transaction.atomic
 def task_save(task, seen_version=None):
-    """Save a task (new or changed), re-sum the days it touches and move its tally.
+    """Save a task (new or changed), move its amounts in the rollups and its tallies.
 
     With `seen_version`, refuse (EditConflict) if someone saved the task since.
     """
     rollups.lock(task.business_id)
     claim_version(task, seen_version)
-    dates = set()
-    if task.pk:
-        before = Task.objects.get(pk=task.pk)
-        dates.add(before.work_date)
-        if (before.platform_id, before.campaign_id) != (task.platform_id, task.campaign_id):
-            dates |= rollups.entry_dates(task)  # its time and results move with it
+    before = Task.objects.get(pk=task.pk) if task.pk else None
+    if before:
         rollups.tally(before, -1)
         rollups.calendar_count(before, -1)
+        rollups.count_task(before, -1)
     task.work_date = work_date(task, task.business.time_zone)
     spend = rollups.spend_of([task.pk]).get(task.pk) if task.pk else None
     rollups.set_pacing(task, spend or ZERO)
     task.save()
     rollups.tally(task, +1)
     rollups.calendar_count(task, +1)
-    dates.add(task.work_date)
-    rollups.refresh(task.business_id, dates)
+    rollups.count_task(task, +1)
+    if before and rollups.task_key(before) != rollups.task_key(task):
+        # Its time and results count under its kind, platform and campaign: they move too.
+        rollups.count_entries(task, rollups.task_key(before), -1)
+        rollups.count_entries(task, rollups.task_key(task), +1)
     return task
 
 
 @transaction.atomic
 def task_delete(task):
     rollups.lock(task.business_id)
-    dates = rollups.entry_dates(task) | {task.work_date}
     before = Task.objects.get(pk=task.pk)
     rollups.tally(before, -1)
     rollups.calendar_count(before, -1)
+    rollups.count_task(before, -1)
+    rollups.count_entries(before, rollups.task_key(before), -1)
     task.delete()
-    rollups.refresh(task.business_id, dates)
 
 
 @transaction.atomic
 def entry_save(entry):
     """Save a time or result entry; the business comes from its task, never from input."""
-    before = None
-    if entry.pk:  # a changed entry (the admin allows it): its old day changes too
-        before = (
-            type(entry).objects.filter(pk=entry.pk).values("business_id", "date", "task_id").first()
-        )
     entry.business_id = entry.task.business_id
+    rollups.lock(entry.business_id)
+    before = type(entry).objects.select_related("task").filter(pk=entry.pk).first()
+    if before:  # a changed entry (the admin allows it): out of its old day and task first
+        if before.business_id != entry.business_id:
+            rollups.lock(before.business_id)
+        rollups.count_entry(before, before.task, -1)
     entry.save()
-    if before and before["business_id"] != entry.business_id:
-        rollups.refresh(before["business_id"], {before["date"]})
-    dates = {entry.date} | ({before["date"]} if before else set())
-    rollups.refresh(entry.business_id, dates)
+    rollups.count_entry(entry, entry.task, +1)
     if isinstance(entry, ResultEntry):
-        if before and before["task_id"] != entry.task_id:  # moved in the admin: both change
-            rollups.refresh_pacing(before["business_id"], [before["task_id"]])
+        if before and before.task_id != entry.task_id:  # moved in the admin: both change
+            rollups.refresh_pacing(before.business_id, [before.task_id])
         rollups.refresh_pacing(entry.business_id, [entry.task_id])
     return entry
 
 
 @transaction.atomic
 def entry_delete(entry):
+    rollups.lock(entry.business_id)
     entry.delete()
-    rollups.refresh(entry.business_id, {entry.date})
+    rollups.count_entry(entry, entry.task, -1)
     if isinstance(entry, ResultEntry):
         rollups.refresh_pacing(entry.business_id, [entry.task_id])
 

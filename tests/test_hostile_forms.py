@@ -1135,9 +1135,13 @@ def assert_rollups_exact():
     """The dashboard's rollups and tallies equal a recount from the raw rows."""
 
     def state():
+        # Single writes move rows by their amounts (a row may be left at zero), bulk loads
+        # re-sum days (a zero row may be made): a row of zeros is the same as none.
+        key = ("business_id", "date", "kind", "platform_id", "campaign_id")
         rollup = sorted(
             tuple(sorted((k, str(v)) for k, v in row.items() if k != "id"))
             for row in DailyRollup.objects.values()
+            if any(value for name, value in row.items() if name not in ("id", *key))
         )
         keys = ("business_id", "kind", "status", "platform_id", "campaign_id")
         tallies = sorted(

@@ -46,34 +46,37 @@ def test_another_business_is_never_searched(client_for, business, editor, platfo
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the index is PostgreSQL's")
-def test_postgresql_searches_through_the_trigram_index(business, platform):
-    SmoTaskFactory(business=business, platform=platform, title="Espresso launch")
-    form = TaskFilterForm({"q": "launch"}, business=business, kind=Kind.SMO)
-    # Only the search, so that no index on the business competes in so small a table.
-    query = form.apply(Task.objects.all()).order_by()
+@pytest.mark.parametrize("kind", ["smo", "smm"])
+def test_postgresql_has_a_trigram_index_per_kind_with_the_business(db, kind):
+    # Which plan uses it depends on the table's size (docs/performance.md has the plans at
+    # 1,000,000 tasks); here: that it exists as the search's WHERE needs it.
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = query.query.sql_with_params()
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "task_search_trgm" in plan, plan
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [f"task_search_{kind}"]
+        )
+        (definition,) = cursor.fetchone()
+    assert "USING gin (business_id, search_text gin_trgm_ops)" in definition
+    assert f"WHERE ((kind)::text = '{kind}'::text)" in definition
 
 
-def test_a_list_counts_from_the_tallies_and_a_search_counts_only_so_far(
-    client_for, business, editor, platform, monkeypatch, django_assert_num_queries
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+@pytest.mark.parametrize(
+    ("matching", "turned_off"), [(30, "enable_bitmapscan"), (3, "enable_indexscan")]
+)
+def test_a_common_word_walks_the_list_and_a_rare_one_the_index(
+    business, platform, matching, turned_off
 ):
-    from planner.views import tasks as task_views
+    from planner import selectors
 
-    monkeypatch.setattr(task_views, "MATCHES_COUNTED", 3)
-    for n in range(5):
-        SmoTaskFactory(business=business, platform=platform, title=f"Launch {n}", status="draft")
-    SmoTaskFactory(business=business, platform=platform, title="Other", status="idea")
-    client = client_for(editor)
-    url = reverse("smo_list", args=[business.pk])
-    page = client.get(url + "?status=draft").content.decode()
-    assert "(5 in all)" not in page and page.count("Launch ") == 5  # one page: no pager
-    page = client.get(url + "?q=launch").content.decode()
-    assert 'data-testid="matches-capped"' in page and "More than 3 match" in page
-    assert page.count("Launch ") == 3
-    page = client.get(url + "?q=other").content.decode()
-    assert 'data-testid="matches-capped"' not in page and "Other" in page
+    for n in range(40):
+        title = f"Launch {n}" if n < matching else f"Other {n}"
+        SmoTaskFactory(business=business, platform=platform, title=title)
+    tasks = Task.objects.for_business(business).filter(kind=Kind.SMO)
+    form = TaskFilterForm({"q": "launch"}, business=business, kind=Kind.SMO)
+    with selectors.steered_search(tasks, form.apply(tasks), 25), connection.cursor() as cursor:
+        cursor.execute(f"SHOW {turned_off}")
+        assert cursor.fetchone()[0] == "off"
+        assert len(form.apply(tasks)) == matching  # the same answer either way
+    with connection.cursor() as cursor:  # and only inside the block
+        cursor.execute(f"SHOW {turned_off}")
+        assert cursor.fetchone()[0] == "on"

@@ -41,11 +41,17 @@ class TaskFilterForm(forms.Form):
         if kind == Kind.SMO:
             del self.fields["pace"]  # organic posts have no budget
 
+    def words(self):
+        """What the search looks for ("" for no search)."""
+        if not self.is_bound or not self.is_valid():
+            return ""
+        return self.cleaned_data["q"].replace(SEARCH_SEPARATOR, " ").strip()
+
     def apply(self, tasks, today=None):
         if not self.is_valid():
             return tasks
         data = self.cleaned_data
-        words = data["q"].replace(SEARCH_SEPARATOR, " ").strip()
+        words = self.words()
         if words:
             # The title, post text, ad headline or ad text contains it, in any case.
             tasks = tasks.filter(search_text__contains=Upper(Value(words)))

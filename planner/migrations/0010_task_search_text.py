@@ -20,19 +20,26 @@ class Migration(migrations.Migration):
 
 
 def trigram_index(apps, schema_editor):
-    """PostgreSQL: a trigram index on search_text, which serves LIKE '%…%' (SQLite scans)."""
+    """PostgreSQL: trigram indexes on search_text, which serve LIKE '%…%' (SQLite scans).
+
+    One per kind, each with the business first (btree_gin), so a word common in one kind or
+    business never makes the lookup read the rows of the other.
+    """
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")  # trusted: no superuser
-    schema_editor.execute(
-        "CREATE INDEX IF NOT EXISTS task_search_trgm ON planner_task "
-        "USING gin (search_text gin_trgm_ops)"
-    )
+    for extension in ("pg_trgm", "btree_gin"):  # both trusted: no superuser needed
+        schema_editor.execute(f"CREATE EXTENSION IF NOT EXISTS {extension}")
+    for kind in ("smo", "smm"):
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS task_search_{kind} ON planner_task "
+            f"USING gin (business_id, search_text gin_trgm_ops) WHERE kind = '{kind}'"
+        )
 
 
 def drop_trigram_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS task_search_trgm")
+        for kind in ("smo", "smm"):
+            schema_editor.execute(f"DROP INDEX IF EXISTS task_search_{kind}")
 
 
 Migration.operations.append(migrations.RunPython(trigram_index, drop_trigram_index))

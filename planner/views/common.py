@@ -5,7 +5,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from planner import services
+from planner import selectors, services
 from planner.forms import MoveTasksForm
 
 PAGE_SIZE = 25
@@ -55,7 +55,8 @@ def delete_page(request, obj, *, success_url, cancel_url, warning="", blocked=No
 
 def delete_with_tasks_page(request, obj, *, field, targets, allow_none, success_url, cancel_url):
     """Delete a platform or campaign; if tasks use it, first ask where they go."""
-    count = obj.tasks.count()
+    counts = selectors.task_counts(obj.business, f"{field}_id", **{field: obj})
+    count = sum(counts.get(obj.pk, {}).values())  # from the tallies, not a count of the tasks
     if not count:
         return delete_page(request, obj, success_url=success_url, cancel_url=cancel_url)
     form = MoveTasksForm(request.POST or None, targets=targets, allow_none=allow_none)

@@ -1,5 +1,7 @@
 """SMO posts and SMM ad campaigns share these views; `kind` comes from the URL."""
 
+from contextlib import nullcontext
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError
@@ -78,8 +80,11 @@ def _list_count(request, kind, filters, tasks):
 @member_required()
 def task_list(request, kind):
     filters, tasks = _filtered_tasks(request, kind)
-    count, capped = _list_count(request, kind, filters, tasks)
-    page = CountedPaginator(tasks, PAGE_SIZE, count).get_page(request.GET.get("page"))
+    newest = Task.objects.for_business(request.business).filter(kind=kind)
+    steer = selectors.steered_search(newest, tasks, PAGE_SIZE) if filters.words() else nullcontext()
+    with steer:
+        count, capped = _list_count(request, kind, filters, tasks)
+        page = CountedPaginator(tasks, PAGE_SIZE, count).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
