@@ -222,7 +222,15 @@ def task_uid(task):
     return f"task-{task.pk}@{UID_DOMAIN}"
 
 
-def ical_feed(business, tasks, *, task_url, now):
+# What an event shows of a task (the feed loads only these, and its platforms once).
+EVENT_FIELDS = (
+    *("kind", "title", "status", "updated_at", "work_date", "platform_id", "campaign_id"),
+    *("scheduled_at", "post_text", "hashtags", "flight_start", "flight_end"),
+    *("ad_headline", "ad_text"),
+)
+
+
+def ical_feed(business, tasks, *, task_url, now, platforms=None):
     """The tasks as an RFC 5545 calendar, in pieces of bytes (a generator: one event at a time
     is in memory): posts at their publish time (in UTC), ads as all-day events over their
     flight. `task_url(task)` is the absolute URL of its page."""
@@ -239,6 +247,8 @@ def ical_feed(business, tasks, *, task_url, now):
     head, end = calendar.to_ical().split(b"END:VCALENDAR")
     yield head
     for task in tasks:
+        if platforms is not None:
+            task.platform = platforms[task.platform_id]
         yield _event(task, task_url(task), now)
     yield b"END:VCALENDAR" + end
 
@@ -275,6 +285,10 @@ def _utc(moment):
     return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _campaign_name(task):
+    return getattr(task, "campaign_name", None) or task.campaign.name
+
+
 def _event(task, url, now):
     """The VEVENT of one task, as bytes."""
     label = "SMO" if task.kind == Kind.SMO else "SMM"
@@ -291,7 +305,7 @@ def _event(task, url, now):
         text = [task.ad_headline, task.ad_text]
     details = [
         f"{task.platform} · {task.get_status_display()}"
-        + (f" · campaign {task.campaign}" if task.campaign_id else "")
+        + (f" · campaign {_campaign_name(task)}" if task.campaign_id else "")
     ]
     description = "\n\n".join([*filter(None, text), *details, url])
     lines = [

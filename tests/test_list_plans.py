@@ -40,3 +40,22 @@ def test_a_deep_page_offsets_over_the_list_index_alone(business, platform):
     tasks = Task.objects.for_business(business).filter(kind=Kind.SMM)
     found = plan(tasks.values_list("pk", flat=True)[12_500:12_525])
     assert "Scan using task_business_kind_newest" in found and "Sort" not in found, found
+
+
+def test_the_dashboards_due_and_overdue_lists_walk_their_status_indexes(
+    business, platform, monkeypatch
+):
+    from planner import dashboard
+    from planner.periods import period_for
+
+    SmmTaskFactory(business=business, platform=platform)
+    now = datetime.datetime(2026, 12, 1, 12, tzinfo=datetime.UTC)
+    parts = []
+    real = dashboard.first_ids
+    monkeypatch.setattr(dashboard, "first_ids", lambda found: parts.extend(found) or real(found))
+    filters = dashboard.Filters(business, period_for("30d", now.date()))
+    dashboard._due_and_overdue(filters, now.date(), now)
+    assert len(parts) == 8  # one per kind and status
+    for part in parts:
+        found = plan(part.values_list("pk", flat=True))
+        assert "task_status_" in found and "Sort" not in found, found

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
+from django.db.models import F
 from django.forms.models import model_to_dict
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -261,18 +262,25 @@ def ical_feed(request, token):
     if not_modified is not None:
         return not_modified
 
-    def task_url(task):
-        return request.build_absolute_uri(
-            reverse(f"{task.kind}_detail", args=[business.pk, task.pk])
-        )
+    # Reversed once per kind, not per event (2,000 reverse() calls were a tenth of the feed).
+    pages = {
+        kind: request.build_absolute_uri(reverse(f"{kind}_detail", args=[business.pk, 0]))
+        for kind in (Kind.SMO, Kind.SMM)
+    }
 
+    def task_url(task):
+        head, _zero, tail = pages[task.kind].rpartition("/0/")
+        return f"{head}/{task.pk}/{tail}"
+
+    platforms = {platform.pk: platform for platform in Platform.objects.for_business(business)}
     tasks = (
         Task.objects.filter(pk__in=[pk for pk, _updated in items])
-        .select_related("platform", "campaign")
+        .only(*calendar_feed.EVENT_FIELDS)
+        .annotate(campaign_name=F("campaign__name"))
         .order_by("work_date", "pk")
         .iterator(chunk_size=500)
     )
-    body = calendar_feed.ical_feed(business, tasks, task_url=task_url, now=now)
+    body = calendar_feed.ical_feed(business, tasks, task_url=task_url, now=now, platforms=platforms)
     response = StreamingHttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="content-calendar.ics"'
     response["Cache-Control"] = "private, max-age=300"
