@@ -164,10 +164,14 @@ def entry_save(entry):
 @transaction.atomic
 def entry_delete(entry):
     rollups.lock(entry.business_id)
-    entry.delete()
-    rollups.count_entry(entry, entry.task, -1)
-    if isinstance(entry, ResultEntry):
-        rollups.refresh_pacing(entry.business_id, [entry.task_id])
+    # Counted out as it is now, not as it was read: an edit since then must not linger.
+    current = type(entry).objects.select_related("task").filter(pk=entry.pk).first()
+    if current is None:
+        return  # deleted meanwhile: counted out then
+    current.delete()
+    rollups.count_entry(current, current.task, -1)
+    if isinstance(current, ResultEntry):
+        rollups.refresh_pacing(current.business_id, [current.task_id])
 
 
 @transaction.atomic

@@ -106,3 +106,19 @@ class RollupDeltasProperty(TestCase):
             services.entry_delete(ResultEntry.objects.get(pk=entries[-1].pk))
         if spec["delete"]:
             services.task_delete(task)
+
+
+def test_deleting_an_entry_read_before_an_edit_counts_out_the_edited_figures(db):
+    from planner.models import DailyRollup as Rollup
+    from tests.factories import SmmTaskFactory
+
+    task = SmmTaskFactory()
+    entry = services.entry_save(ResultEntry(task=task, date=START, clicks=5, spend=Decimal("2")))
+    stale = ResultEntry.objects.get(pk=entry.pk)  # a delete page opened now
+    entry.clicks, entry.spend = 10, Decimal("7")
+    services.entry_save(entry)  # edited meanwhile (the admin)
+    services.entry_delete(stale)
+    services.entry_delete(stale)  # a second click: nothing more to count out
+    totals = Rollup.objects.filter(business=task.business).values_list("clicks", "spend")
+    assert all(clicks == 0 and spend == 0 for clicks, spend in totals)
+    assert Task.objects.get(pk=task.pk).media_spend == 0
