@@ -48,15 +48,20 @@ def lock(business_id):
     list(Business.objects.select_for_update(no_key=True).filter(pk=business_id).values_list("pk"))
 
 
-def tally(task, delta):
-    """Count a task in (+1) or out (-1) of TaskTally, under the business's lock."""
-    key = {
+def _tally_key(task):
+    """What TaskTally and CalendarTally count a task under."""
+    return {
         "business_id": task.business_id,
         "kind": task.kind,
         "status": task.status,
         "platform_id": task.platform_id,
         "campaign_id": task.campaign_id,
     }
+
+
+def tally(task, delta):
+    """Count a task in (+1) or out (-1) of TaskTally, under the business's lock."""
+    key = _tally_key(task)
     row, _created = TaskTally.objects.get_or_create(**key)
     TaskTally.objects.filter(pk=row.pk).update(count=F("count") + delta)
 
@@ -98,13 +103,7 @@ def calendar_count(task, delta):
     days = calendar_days(task)
     if not days:
         return
-    key = {
-        "business_id": task.business_id,
-        "kind": task.kind,
-        "status": task.status,
-        "platform_id": task.platform_id,
-        "campaign_id": task.campaign_id,
-    }
+    key = _tally_key(task)
     rows = CalendarTally.objects.filter(**key, date__range=(days[0], days[-1]))
     if delta > 0:
         have = set(rows.values_list("date", flat=True))

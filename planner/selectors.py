@@ -198,13 +198,6 @@ def off_pace(today):
     ) & (Q(pace_under_from__lte=today) | Q(pace_over_from__lte=today, pace_over_until__gte=today))
 
 
-def off_pace_task_ids(business, today):
-    """Ids of the business's ads off pace on `today` (see off_pace)."""
-    return list(
-        Task.objects.for_business(business).filter(off_pace(today)).values_list("pk", flat=True)
-    )
-
-
 def first_ids(querysets):
     """The ids of each sliced queryset, in one UNION ALL query: [[ids of the first], …].
 

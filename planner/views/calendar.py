@@ -292,14 +292,11 @@ def ical_feed(request, token):
         return not_modified
 
     # Reversed once per kind, not per event (2,000 reverse() calls were a tenth of the feed).
-    pages = {
-        kind: request.build_absolute_uri(reverse(f"{kind}_detail", args=[business.pk, 0]))
-        for kind in (Kind.SMO, Kind.SMM)
-    }
+    url_of = _url_maker(business.pk)
+    site = request.build_absolute_uri("/").removesuffix("/")
 
     def task_url(task):
-        head, _zero, tail = pages[task.kind].rpartition("/0/")
-        return f"{head}/{task.pk}/{tail}"
+        return site + url_of(f"{task.kind}_detail", task.pk)
 
     platforms = {platform.pk: platform for platform in Platform.objects.for_business(business)}
     tasks = (

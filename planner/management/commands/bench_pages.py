@@ -215,6 +215,11 @@ def time_page(client, path, params, repeat):
             break
     with CaptureQueriesContext(connection) as captured:
         size = len(_body(client.get(path, params)))
+    return _stats(timings, captured, size)
+
+
+def _stats(timings, captured, size):
+    """Median and p95 of `timings` (ms), with the queries and SQL time of one more run."""
     return {
         "median_ms": statistics.median(timings),
         "p95_ms": _percentile(timings, 95),
@@ -241,15 +246,7 @@ def time_save(business, repeat):
             began = time.perf_counter()
             services.task_save(task, task.version)
             timings.append((time.perf_counter() - began) * 1000)
-    timings = timings[1:]  # the first warms the caches
-    return {
-        "median_ms": statistics.median(timings),
-        "p95_ms": _percentile(timings, 95),
-        "samples": len(timings),
-        "queries": len(captured),
-        "sql_ms": sum(float(query["time"]) for query in captured) * 1000,
-        "kb": 0,
-    }
+    return _stats(timings[1:], captured, 0)  # the first warms the caches
 
 
 def _body(response):
