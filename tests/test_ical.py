@@ -10,7 +10,7 @@ from icalendar import Calendar
 
 from planner import services
 from planner.models import Business
-from tests.factories import PlatformFactory, SmmTaskFactory, SmoTaskFactory
+from tests.factories import CampaignFactory, PlatformFactory, SmmTaskFactory, SmoTaskFactory
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
@@ -29,6 +29,15 @@ def read_feed(client, business):
 def body_of(response):
     """The feed streams, one event at a time."""
     return b"".join(response.streaming_content)
+
+
+def unfolded(response):
+    """The feed's text with folded lines joined again (RFC 5545 3.1)."""
+    return unfolded_bytes(body_of(response))
+
+
+def unfolded_bytes(body):
+    return body.replace(b"\r\n ", b"")
 
 
 def events(calendar):
@@ -176,13 +185,13 @@ def test_feed_reads_in_a_fixed_number_of_queries(
     for n in range(30):
         SmoTaskFactory(business=business, platform=platform, scheduled_at=local(today, n % 24))
         SmmTaskFactory(business=business, platform=platform, flight_start=today, flight_end=today)
-    # The business, the upcoming and the past ids behind the ETag (posts and ads each), then
-    # the business's platforms and the tasks.
-    with django_assert_max_num_queries(7):
+    # The business, the upcoming and the past ids behind the ETag (posts and ads each), the
+    # business's platforms and its campaigns' versions, then the tasks.
+    with django_assert_max_num_queries(8):
         response = client.get(feed_url(business))
         assert response.status_code == 200
         body_of(response)
-    with django_assert_max_num_queries(5):  # unchanged: no task read whole
+    with django_assert_max_num_queries(7):  # unchanged: no task read whole
         again = client.get(feed_url(business), HTTP_IF_NONE_MATCH=response["ETag"])
         assert again.status_code == 304
 
@@ -280,6 +289,58 @@ def test_an_unchanged_feed_answers_304_and_a_change_makes_it_whole_again(
     services.task_delete(smo_task)
     after_delete = client.get(url, HTTP_IF_NONE_MATCH=changed["ETag"])
     assert after_delete.status_code == 200
+
+
+def test_an_unchanged_feed_is_sent_as_kept_until_it_changes(
+    client, business, platform, today, django_assert_num_queries
+):
+    """Apps that poll without If-None-Match get the body built after the last change: the
+    tasks are not read again, and the DTSTAMP lines are those of that answer."""
+    post = SmoTaskFactory(business=business, platform=platform, scheduled_at=local(today, 12))
+    url = feed_url(business)
+    first = body_of(client.get(url))
+    with django_assert_num_queries(7):  # the ETag's reads, no task read whole
+        assert body_of(client.get(url)) == first
+    post.title = "Edited"
+    services.task_save(post)
+    assert b"Edited" in body_of(client.get(url))
+    # Another host name gets its own links, not the kept ones.
+    other = body_of(client.get(url, HTTP_HOST="127.0.0.1"))
+    assert b"http://127.0.0.1/" in unfolded_bytes(other)
+    assert b"http://testserver/" not in unfolded_bytes(other)
+
+
+def test_a_feed_too_big_to_keep_is_built_each_time(
+    client, business, platform, today, monkeypatch, django_assert_num_queries
+):
+    from planner import calendar_feed
+
+    monkeypatch.setattr(calendar_feed, "FEED_CACHE_MAX_BYTES", 100)
+    SmoTaskFactory(business=business, platform=platform, scheduled_at=local(today, 12))
+    body_of(client.get(feed_url(business)))
+    with django_assert_num_queries(8):  # the tasks are read again
+        assert b"BEGIN:VEVENT" in body_of(client.get(feed_url(business)))
+
+
+def test_renaming_a_platform_or_campaign_changes_the_feed(client, business, platform, today):
+    """An event shows its platform and campaign by name: their edits are changes of the feed,
+    though no task was saved."""
+    campaign = CampaignFactory(business=business, name="Spring")
+    SmoTaskFactory(
+        business=business, platform=platform, campaign=campaign, scheduled_at=local(today, 12)
+    )
+    url = feed_url(business)
+    first = client.get(url)
+    assert b"campaign Spring" in unfolded(first)
+    campaign.name = "Summer"
+    services.save_checked(campaign, campaign.version)
+    renamed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert renamed.status_code == 200 and b"campaign Summer" in unfolded(renamed)
+    platform.handle = "renamed"
+    services.save_checked(platform, platform.version)
+    again = client.get(url, HTTP_IF_NONE_MATCH=renamed["ETag"])
+    assert again.status_code == 200 and b"@renamed" in unfolded(again)
+    assert client.get(url, HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
 
 
 def test_a_crowded_window_keeps_the_upcoming_then_the_latest_past(
