@@ -1,7 +1,8 @@
 """The organic-versus-paid dashboard: one selector that reads a page in a fixed number of queries.
 
-Sums come from DailyRollup (kept exact by services), grouped in the database; ratios are made
-from those sums by the pure functions in kpis.py.
+Sums come from MonthlyRollup for whole months and DailyRollup for the other days (both kept
+exact by services), grouped in the database; ratios are made from those sums by the pure
+functions in kpis.py.
 """
 
 import datetime
@@ -9,15 +10,17 @@ import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
-from planner import kpis
+from planner import kpis, periods
 from planner.kpis import KindTotals, Split
 from planner.models import (
     Campaign,
     DailyRollup,
     Kind,
+    MonthlyRollup,
     PlatformKind,
     SmmStatus,
     SmoStatus,
@@ -51,13 +54,34 @@ class Filters:
     campaign: object = None
     platform: object = None
 
-    def rollups(self):
-        rows = DailyRollup.objects.filter(business=self.business)
+    def rollups(self, model=DailyRollup):
+        rows = model.objects.filter(business=self.business)
         if self.campaign:
             rows = rows.filter(campaign=self.campaign)
         if self.platform:
             rows = rows.filter(platform=self.platform)
         return rows
+
+    def sums(self, start, end, group, sums, **where):
+        """Rows of `group` (fields) and `sums` ({name: aggregate}) of the rollups that match
+        `where`, over the days `start`..`end` (`start` None: from the first), in one query:
+        whole months from the monthly rows, the days around them from the daily ones. A group
+        can come once from each: add them up."""
+        months, days = periods.month_split(start, end)
+        parts = []
+        if months:
+            first, after = months
+            monthly = self.rollups(MonthlyRollup).filter(month__lt=after)
+            parts.append(monthly.filter(month__gte=first) if first else monthly)
+        if days:
+            within = Q()
+            for first, last in days:
+                within |= Q(date__gte=first, date__lte=last) if first else Q(date__lte=last)
+            parts.append(self.rollups().filter(within))
+        grouped = [
+            part.filter(**where).values(*group).annotate(**sums).order_by() for part in parts
+        ]
+        return list(grouped[0].union(*grouped[1:], all=True))
 
     def tallies(self):
         tallies = TaskTally.objects.filter(business=self.business)
@@ -166,26 +190,31 @@ def dashboard_summary(filters, today=None, now=None, lists=True):
     in_period = filters.rollups().filter(date__gte=period.start, date__lte=period.end)
 
     # 1. Sums per kind and platform: the split, the KPIs and the per-platform breakdown.
-    by_platform = list(
-        in_period.values("kind", "platform_id", "platform__kind", "platform__handle")
-        .annotate(**{name: Sum(name) for name in SUMS})
-        .order_by("platform__kind", "platform__handle", "kind")
-    )
+    by_platform = {}
+    group = ("kind", "platform_id", "platform__kind", "platform__handle")
+    for row in filters.sums(period.start, period.end, group, {n: Sum(n) for n in SUMS}):
+        key = tuple(row[name] for name in group)
+        totals = by_platform.setdefault(key, dict.fromkeys(SUMS, 0))
+        for name in SUMS:
+            totals[name] += row[name] or 0
     per_kind = {kind: {name: 0 for name in SUMS} for kind in Kind.values}
     platform_rows = []
-    for row in by_platform:
+    for (kind, _pk, platform_kind, handle), row in sorted(
+        by_platform.items(), key=lambda item: (item[0][2], item[0][3], item[0][0])
+    ):
         for name in SUMS:
-            per_kind[row["kind"]][name] += row[name] or 0
-        label = f"{PLATFORM_LABELS.get(row['platform__kind'], '?')} @{row['platform__handle']}"
-        platform_rows.append(PlatformRow(label, row["kind"], _totals(row, rate, row["kind"])))
+            per_kind[kind][name] += row[name]
+        label = f"{PLATFORM_LABELS.get(platform_kind, '?')} @{handle}"
+        platform_rows.append(PlatformRow(label, kind, _totals(row, rate, kind)))
     split = Split(
         smo=_totals(per_kind[Kind.SMO], rate, Kind.SMO),
         smm=_totals(per_kind[Kind.SMM], rate, Kind.SMM),
     )
 
-    # 2. Hours and cost over time, per kind.
+    # 2. Hours and cost over time, per kind, summed per chart bucket in the database.
     series = _series(
-        in_period.values("date", "kind")
+        in_period.annotate(bucket=BUCKET_OF[period.bucket])
+        .values("bucket", "kind")
         .annotate(hours=Sum("hours"), spend=Sum("spend"), production_cost=Sum("production_cost"))
         .order_by(),
         period,
@@ -300,14 +329,19 @@ def _end_of(day, business):
     )
 
 
+# The day a rollup's date counts under on the chart: its own, its week's Monday or its month's
+# first (the period's first bucket starts on the period's first day: see Period.bucket_start).
+BUCKET_OF = {"day": F("date"), "week": TruncWeek("date"), "month": TruncMonth("date")}
+
+
 def _series(rows, period, rate):
-    """Hours and total cost per chart bucket and kind, from daily sums."""
+    """Hours and total cost per chart bucket and kind, from sums per bucket."""
     buckets = period.buckets()
-    slot = period.day_to_bucket_index()
+    slot = {start: i for i, start in enumerate(buckets)}
     hours = {kind: [ZERO] * len(buckets) for kind in Kind.values}
     money_spent = {kind: [ZERO] * len(buckets) for kind in Kind.values}
     for row in rows:
-        i, kind = slot[row["date"]], row["kind"]
+        i, kind = slot[max(period.start, row["bucket"])], row["kind"]
         hours[kind][i] += row["hours"] or ZERO
         money_spent[kind][i] += row["production_cost"] or ZERO
         if kind == Kind.SMM:  # organic work has no media spend
@@ -333,14 +367,17 @@ def _campaigns(filters, today):
     if filters.campaign:
         campaigns = campaigns.filter(pk=filters.campaign.pk)
     campaigns = list(campaigns.order_by("start_date", "name", "pk")[: LIST_LIMIT * 2])
-    spend = {
-        row["campaign_id"]: row["spend"]
-        for row in filters.rollups()
-        .filter(kind=Kind.SMM, campaign__in=campaigns, date__lte=today)
-        .values("campaign_id")
-        .annotate(spend=Sum("spend"))
-        .order_by()
-    }
+    spend = {}
+    rows = filters.sums(
+        None,
+        today,
+        ("campaign_id",),
+        {"spend": Sum("spend")},
+        kind=Kind.SMM,
+        campaign__in=campaigns,
+    )
+    for row in rows:
+        spend[row["campaign_id"]] = spend.get(row["campaign_id"], ZERO) + (row["spend"] or ZERO)
     rows = []
     for campaign in campaigns:
         spent = spend.get(campaign.pk) or ZERO

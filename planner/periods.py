@@ -57,16 +57,6 @@ class Period:
             day += datetime.timedelta(days=1)
         return starts
 
-    def day_to_bucket_index(self):
-        """{day: index of its bucket} for every day of the period."""
-        index, slots, day = {}, {}, self.start
-        for i, start in enumerate(self.buckets()):
-            index[start] = i
-        while day <= self.end:
-            slots[day] = index[self.bucket_start(day)]
-            day += datetime.timedelta(days=1)
-        return slots
-
     def bucket_label(self, start):
         if self.bucket == "day":
             return f"{start:%d %b}"
@@ -98,3 +88,29 @@ def period_for(preset, today, start=None, end=None):
 def _month_end(first):
     following = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
     return following - datetime.timedelta(days=1)
+
+
+def month_split(start, end):
+    """The days `start`..`end` (inclusive; `start` None: no lower bound) as whole calendar
+    months and the days around them: (months, days), where `months` is None or (first, after)
+    (the months from `first`, None for no bound, up to but not including `after`, as first
+    days) and `days` a list of inclusive (first, last) ranges (`first` None: no bound)."""
+    first_whole = None if start is None else _month_on_or_after(start)
+    after_whole = _month_on_or_after(end + datetime.timedelta(days=1))
+    if after_whole > end + datetime.timedelta(days=1):  # `end` is not a month's last day
+        after_whole = end.replace(day=1)
+    if first_whole is not None and first_whole >= after_whole:
+        return None, [(start, end)]
+    days = []
+    if start is not None and start < first_whole:
+        days.append((start, first_whole - datetime.timedelta(days=1)))
+    if after_whole <= end:
+        days.append((after_whole, end))
+    return (first_whole, after_whole), days
+
+
+def _month_on_or_after(day):
+    """The first day of `day`'s month if `day` is one, else of the next month."""
+    if day.day == 1:
+        return day
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)

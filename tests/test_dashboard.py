@@ -152,6 +152,27 @@ def test_one_kind_only(business, owner):
     assert split.smo.effective_cpc is None
 
 
+@pytest.mark.parametrize(
+    "start, end, bucket",
+    [
+        (datetime.date(2026, 9, 3), datetime.date(2026, 11, 20), "week"),  # from a Thursday
+        (datetime.date(2025, 6, 10), datetime.date(2026, 11, 20), "month"),  # from the 10th
+    ],
+)
+def test_chart_puts_each_day_in_its_bucket(business, owner, start, end, bucket):
+    """Days are summed per bucket in the database; the first bucket starts on the period's
+    first day, whatever the weekday or day of the month."""
+    post = SmoTaskFactory(business=business)
+    logged = {start: "1", start + datetime.timedelta(days=1): "2", end: "4"}
+    for date, hours in logged.items():
+        TimeEntryFactory(task=post, hours=D(hours), user=owner, date=date)
+    board = summary(business, period=Period(start, end, "custom"))
+    assert Period(start, end, "custom").bucket == bucket
+    hours = board.series["hours"]["smo"]
+    assert hours[0] == D("3") and hours[-1] == D("4") and sum(hours[1:-1]) == 0
+    assert len(hours) == len(board.series["labels"])
+
+
 def test_nothing_at_all(business):
     board = summary(business)
     assert board.split.is_empty and board.is_empty and not board.has_any_task

@@ -4,9 +4,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner import kpis
-from planner.periods import Period, period_for
+from planner.periods import Period, month_split, period_for
 
 D = datetime.date
 
@@ -70,3 +72,34 @@ def test_before_the_flight_nothing_is_expected():
     assert kpis.pacing(Decimal("0"), expected) is None
     assert kpis.pace_flag(None) == "not started"
     assert kpis.projected_spend(Decimal("0"), start, end, D(2026, 11, 24)) is None
+
+
+def _days(first, last):
+    day, found = first, []
+    while day <= last:
+        found.append(day)
+        day += datetime.timedelta(days=1)
+    return found
+
+
+EARLIEST = datetime.date(2019, 1, 1)  # "no lower bound" stands for this in the check below
+
+
+@given(
+    start=st.one_of(st.none(), st.dates(datetime.date(2020, 1, 1), datetime.date(2027, 12, 31))),
+    length=st.integers(0, 800),
+)
+def test_month_split_covers_every_day_once(start, length):
+    """Whole months and edge days together are exactly the period's days, none twice; the
+    months are whole (they start on a 1st), the dashboard reads them from MonthlyRollup."""
+    end = (start or datetime.date(2021, 6, 15)) + datetime.timedelta(days=length)
+    months, ranges = month_split(start, end)
+    covered = []
+    if months:
+        first, after = months
+        assert (first is None or first.day == 1) and after.day == 1
+        covered += _days(first or EARLIEST, after - datetime.timedelta(days=1))
+    for first, last in ranges:
+        covered += _days(first or EARLIEST, last)
+    assert len(covered) == len(set(covered))
+    assert set(covered) == set(_days(start or EARLIEST, end))

@@ -1,6 +1,7 @@
-"""Property: the amounts single writes add to and take from the daily rollups (services:
-task and entry saves, moves, edits and deletes) leave exactly the rows a full re-sum of the
-raw rows gives (rollups.refresh, what bulk loads run)."""
+"""Property: the amounts single writes add to and take from the daily and monthly rollups
+(services: task and entry saves, moves, edits and deletes) leave exactly the rows a full re-sum
+of the raw rows gives (rollups.refresh, what bulk loads run), and each month's rows are the sums
+of its days'."""
 
 import datetime
 from decimal import Decimal
@@ -10,11 +11,11 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from planner import rollups, services
-from planner.models import DailyRollup, ResultEntry, Task, TimeEntry
+from planner.models import DailyRollup, MonthlyRollup, ResultEntry, Task, TimeEntry
 from tests.factories import BusinessFactory, CampaignFactory, MembershipFactory, PlatformFactory
 
 START = datetime.date(2026, 10, 1)
-days = st.integers(0, 20).map(lambda n: START + datetime.timedelta(n))
+days = st.integers(0, 45).map(lambda n: START + datetime.timedelta(n))  # October and November
 cents = st.integers(0, 100_000).map(lambda n: Decimal(n) / 100)
 SUMS = (
     *("hours", "impressions", "reach", "engagements", "clicks", "conversions"),
@@ -39,12 +40,16 @@ steps = st.fixed_dictionaries(
 )
 
 
-def rows(business):
+def rows(business, model=DailyRollup, by_month=False):
+    """{(day or month, kind, platform, campaign): sums} of the rollup rows of `model`, the daily
+    ones added up per month if `by_month`."""
     found = {}
-    for row in DailyRollup.objects.filter(business=business):
+    for row in model.objects.filter(business=business):
         values = tuple(getattr(row, name) for name in SUMS)
         if any(values):  # a row moved to zero is the same as no row
-            key = (row.date, row.kind, row.platform_id, row.campaign_id)
+            day = row.month if model is MonthlyRollup else row.date
+            day = day.replace(day=1) if by_month else day
+            key = (day, row.kind, row.platform_id, row.campaign_id)
             found[key] = tuple(a + b for a, b in zip(found.get(key, (0,) * len(SUMS)), values,
                                                       strict=True))  # fmt: skip
     return found
@@ -61,8 +66,13 @@ class RollupDeltasProperty(TestCase):
         for spec in specs:
             self._apply(business, user, platforms, campaigns, spec)
         by_deltas = rows(business)
+        months_by_deltas = rows(business, MonthlyRollup)
+        self.assertEqual(months_by_deltas, rows(business, by_month=True))
+        rollups.refresh(business.pk, dates=[START + datetime.timedelta(40)])  # one November day
+        self.assertEqual(months_by_deltas, rows(business, MonthlyRollup))
         rollups.refresh(business.pk)
         self.assertEqual(by_deltas, rows(business))
+        self.assertEqual(months_by_deltas, rows(business, MonthlyRollup))
 
     def _apply(self, business, user, platforms, campaigns, spec):
         moment = datetime.datetime.combine(spec["day"], datetime.time(10), datetime.UTC)

@@ -12,7 +12,7 @@ One module per area; every name is importable from `planner.models` as well:
 - campaigns: Campaign
 - tasks: Task (SMO posts and SMM ads) and its choices
 - entries: TimeEntry, ResultEntry
-- rollups: DailyRollup, TaskTally, CalendarTally (the sums and counts pages read)
+- rollups: DailyRollup, MonthlyRollup, TaskTally, CalendarTally (the sums and counts pages read)
 - imports: ReportUpload, ImportMapping, StagedResultDay (ad report imports)
 """
 
@@ -42,7 +42,7 @@ from planner.models.campaigns import Campaign
 from planner.models.entries import ResultEntry, TimeEntry
 from planner.models.imports import ImportMapping, ReportUpload, StagedResultDay
 from planner.models.platforms import Platform, PlatformKind
-from planner.models.rollups import CalendarTally, DailyRollup, TaskTally
+from planner.models.rollups import CalendarTally, DailyRollup, MonthlyRollup, TaskTally
 from planner.models.tasks import (
     FLIGHT_TOO_LONG,
     MAX_FLIGHT_DAYS,
@@ -76,6 +76,7 @@ __all__ = [
     "BusinessQuerySet",
     "Campaign",
     "DailyRollup",
+    "MonthlyRollup",
     "HttpURLField",
     "ImportMapping",
     "Kind",

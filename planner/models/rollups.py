@@ -10,16 +10,10 @@ from planner.models.platforms import Platform
 from planner.models.tasks import Kind
 
 
-class DailyRollup(models.Model):
-    """Sums per business, day, kind, platform and campaign, so the dashboard reads a few
-    thousand rows instead of every entry.
+class RollupSums(models.Model):
+    """What a rollup row sums, per business, kind, platform and campaign."""
 
-    Not a cache: services.py rebuilds the affected days in the same transaction as every write
-    to tasks, time or results (rollups.refresh), so it is always exactly the sum of its sources.
-    """
-
-    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="rollups")
-    date = models.DateField(validators=DATES)
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=3, choices=Kind.choices)
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     campaign = models.ForeignKey(
@@ -38,6 +32,21 @@ class DailyRollup(models.Model):
     published_posts = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyRollup(RollupSums):
+    """Sums per business, day, kind, platform and campaign, so the dashboard reads a few
+    thousand rows instead of every entry.
+
+    Not a cache: services.py moves the rows of the affected days in the same transaction as
+    every write to tasks, time or results (planner/rollups.py), so it is always exactly the sum
+    of its sources.
+    """
+
+    date = models.DateField(validators=DATES)
+
+    class Meta:
         indexes = [
             models.Index(fields=["business", "date"], name="rollup_business_date"),
             models.Index(fields=["business", "campaign", "date"], name="rollup_business_campaign"),
@@ -45,6 +54,19 @@ class DailyRollup(models.Model):
 
     def __str__(self):
         return f"{self.business_id} {self.date} {self.kind}"
+
+
+class MonthlyRollup(RollupSums):
+    """The same sums per calendar month (`month` is its first day), moved with DailyRollup in
+    the same transaction: a year's dashboard reads ~800 of these rather than ~11,000 days."""
+
+    month = models.DateField(validators=DATES)
+
+    class Meta:
+        indexes = [models.Index(fields=["business", "month"], name="monthly_rollup_month")]
+
+    def __str__(self):
+        return f"{self.business_id} {self.month:%Y-%m} {self.kind}"
 
 
 class TaskTally(models.Model):
