@@ -91,6 +91,13 @@ class Day:
     week_url: str = ""  # set by the view: the week view around this day
     more: int = 0  # set by the view: posts the month view leaves to the week view
     counts: object = None  # set by calendar_page: the day's DayCounts
+    # Set by the view, once a page rather than by |date in each cell: the ISO date and labels.
+    iso: str = ""
+    dow: str = ""  # "Mon"
+    mon: str = ""  # "Nov"
+    day_mon: str = ""  # "2 Nov"
+    day_month: str = ""  # "2 November"
+    long_label: str = ""  # "Monday 2 November"
 
 
 @dataclass

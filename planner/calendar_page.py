@@ -16,7 +16,7 @@ from django.db.models import Sum
 
 from planner.calendar_feed import ONE_DAY, lay_out, local_midnight
 from planner.models import CalendarTally, Kind, Task
-from planner.selectors import first_ids
+from planner.selectors import first_ids, ids_sql_between
 
 LONG_TEXT = ("post_text", "ad_text", "hashtags", "image_alt", "audience_interests")
 
@@ -67,15 +67,15 @@ def calendar_page(business, span, tz, today, *, filters, posts_shown, flights_sh
     parts, kinds = [], []
     days = [span.start + offset * ONE_DAY for offset in range((span.end - span.start).days + 1)]
     if filters.get("kind") != Kind.SMM:
-        for day in days:
-            if counts.get(day, DayCounts()).posts > low:
-                day_posts = tasks.filter(
-                    kind=Kind.SMO,
-                    scheduled_at__gte=local_midnight(day, tz),
-                    scheduled_at__lt=local_midnight(day + ONE_DAY, tz),
-                ).order_by("scheduled_at", "pk")
-                parts.append(day_posts[low:high])
-                kinds.append(("post", day))
+
+        def posts_between(start, stop):
+            within = tasks.filter(kind=Kind.SMO, scheduled_at__gte=start, scheduled_at__lt=stop)
+            return within.order_by("scheduled_at", "pk")[low:high]
+
+        busy = [day for day in days if counts.get(day, DayCounts()).posts > low]
+        bounds = [(local_midnight(day, tz), local_midnight(day + ONE_DAY, tz)) for day in busy]
+        parts.extend(ids_sql_between(posts_between, bounds))
+        kinds.extend(("post", day) for day in busy)
     if filters.get("kind") != Kind.SMO:
         for monday in days[::7]:
             parts.extend(
@@ -93,7 +93,7 @@ def calendar_page(business, span, tz, today, *, filters, posts_shown, flights_sh
             for pk in part:
                 week_of.setdefault(pk, set()).add(day)
     loaded = (
-        Task.objects.filter(pk__in=chosen).select_related("platform", "campaign").defer(*LONG_TEXT)
+        Task.objects.filter(pk__in=chosen).select_related("platform").defer(*LONG_TEXT)
         if chosen
         else []
     )

@@ -1,5 +1,7 @@
 """Reads that span models, each in a fixed number of queries whatever the data size."""
 
+import datetime
+from collections.abc import Hashable
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -202,15 +204,14 @@ def first_ids(querysets):
     """The ids of each sliced queryset, in one UNION ALL query: [[ids of the first], …].
 
     Written out because Django's union() refuses sliced parts on SQLite; each part is the
-    ORM's own SQL, wrapped as a subquery so its ORDER BY and LIMIT apply to it alone.
+    ORM's own SQL, wrapped as a subquery so its ORDER BY and LIMIT apply to it alone. A part
+    can also be given as (sql, params) of ids_sql().
     """
     if not querysets:
         return []
     parts, params = [], []
     for tag, queryset in enumerate(querysets):
-        sql, part_params = (
-            queryset.annotate(item=F("pk")).values_list("item").query.sql_with_params()
-        )
+        sql, part_params = queryset if isinstance(queryset, tuple) else ids_sql(queryset)
         parts.append(f"SELECT {tag} AS tag, item FROM ({sql}) AS part_{tag}")
         params.extend(part_params)
     ids = [[] for _ in querysets]
@@ -219,6 +220,35 @@ def first_ids(querysets):
         for tag, item in cursor.fetchall():
             ids[tag].append(item)
     return ids
+
+
+def ids_sql(queryset):
+    """(sql, params) of the ids of `queryset`, as one part of first_ids."""
+    return queryset.annotate(item=F("pk")).values_list("item").query.sql_with_params()
+
+
+# Two moments no task has, to find where a query's time bounds sit in its parameters.
+_LOW_MARK = datetime.datetime(1901, 1, 1, 0, 0, 1, tzinfo=datetime.UTC)
+_HIGH_MARK = datetime.datetime(1901, 1, 1, 0, 0, 2, tzinfo=datetime.UTC)
+
+
+def ids_sql_between(make, bounds):
+    """[ids_sql(make(low, high)) for low, high in bounds], compiled once: make() builds a
+    queryset between two moments, and each pair's values take the places of the first's.
+    (Compiling a queryset costs ~0.3 ms; a month calendar asks for one per day.)"""
+    sql, params = ids_sql(make(_LOW_MARK, _HIGH_MARK))
+    adapt = connection.ops.adapt_datetimefield_value
+    marks = {adapt(_LOW_MARK): 0, adapt(_HIGH_MARK): 1}
+    slots = [(i, marks[p]) for i, p in enumerate(params) if isinstance(p, Hashable) and p in marks]
+    if sorted(which for _i, which in slots) != [0, 1]:  # each mark once, else build them all
+        return [ids_sql(make(low, high)) for low, high in bounds]
+    made = []
+    for pair in bounds:
+        filled = list(params)
+        for i, which in slots:
+            filled[i] = adapt(pair[which])
+        made.append((sql, tuple(filled)))
+    return made
 
 
 SEARCH_PROBE = 1000  # the newest tasks a search is tried on first, to see how common it is

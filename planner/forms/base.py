@@ -29,6 +29,25 @@ class LongSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))  # noqa: S308 - escaped above
 
 
+class ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """A select's rows read by one plain query: ModelChoiceIterator uses queryset.iterator(),
+    which on PostgreSQL opens a server-side cursor WITH HOLD (~2 ms a select of a few rows)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField for the business's platforms, campaigns and the like: read in one
+    query and written in one pass (LongSelect)."""
+
+    iterator = ListedChoiceIterator
+    widget = LongSelect
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 

@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Value
 from django.db.models.functions import Upper
 
-from planner.forms.base import DateInput
+from planner.forms.base import DateInput, ListedModelChoiceField
 from planner.models import (
     SEARCH_SEPARATOR,
     Campaign,
@@ -22,8 +22,8 @@ class TaskFilterForm(forms.Form):
     """The task list's filters, read from the query string."""
 
     q = forms.CharField(label="Search", required=False)
-    platform = forms.ModelChoiceField(queryset=Platform.objects.none(), required=False)
-    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False)
+    platform = ListedModelChoiceField(queryset=Platform.objects.none(), required=False)
+    campaign = ListedModelChoiceField(queryset=Campaign.objects.none(), required=False)
     status = forms.ChoiceField(required=False)
     pace = forms.ChoiceField(
         label="Pacing",
@@ -79,10 +79,10 @@ class DashboardFilterForm(forms.Form):
     end = forms.DateField(
         required=False, widget=DateInput(), label="To", validators=[plannable_date]
     )
-    campaign = forms.ModelChoiceField(
+    campaign = ListedModelChoiceField(
         queryset=Campaign.objects.none(), required=False, empty_label="All campaigns"
     )
-    platform = forms.ModelChoiceField(
+    platform = ListedModelChoiceField(
         queryset=Platform.objects.none(), required=False, empty_label="All platforms"
     )
 

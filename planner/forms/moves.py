@@ -2,11 +2,13 @@
 
 from django import forms
 
+from planner.forms.base import ListedModelChoiceField
+
 
 class MoveTasksForm(forms.Form):
     """Where the tasks of a platform or campaign go before it is deleted."""
 
-    move_to = forms.ModelChoiceField(queryset=None, required=False, label="Move its tasks to")
+    move_to = ListedModelChoiceField(queryset=None, required=False, label="Move its tasks to")
 
     def __init__(self, *args, targets, allow_none, **kwargs):
         super().__init__(*args, **kwargs)

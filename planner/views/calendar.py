@@ -23,6 +23,7 @@ from planner import calendar_feed, calendar_page, services
 from planner.access import get_for_business, member_required
 from planner.calendar_feed import MONTH, VIEWS, WEEK
 from planner.forms import DateInput, SmoTaskForm
+from planner.forms.base import ListedModelChoiceField
 from planner.models import (
     Business,
     Campaign,
@@ -67,10 +68,10 @@ class CalendarForm(forms.Form):
     """What the calendar shows, from the query string; only the business's rows are choices."""
 
     date = forms.DateField(label="Go to date", required=False, widget=DateInput())
-    platform = forms.ModelChoiceField(
+    platform = ListedModelChoiceField(
         queryset=Platform.objects.none(), required=False, empty_label="All platforms"
     )
-    campaign = forms.ModelChoiceField(
+    campaign = ListedModelChoiceField(
         queryset=Campaign.objects.none(), required=False, empty_label="All campaigns"
     )
     kind = forms.ChoiceField(choices=KIND_CHOICES, required=False)
@@ -161,6 +162,10 @@ def calendar(request):
                 ad.flight_long = f"{date_format(first, 'j F')} – {date_format(last, 'j F')}"
         for day in week.days:
             day.iso = day.date.isoformat()
+            day.dow, day.mon = date_format(day.date, "D"), date_format(day.date, "M")
+            day.day_mon = f"{day.date.day} {day.mon}"
+            day.day_month = date_format(day.date, "j F")
+            day.long_label = date_format(day.date, "l j F")
             day.week_url = week_url.replace(PLACEHOLDER_DATE, day.iso)
             for post in day.posts:
                 local = timezone.localtime(post.scheduled_at)
