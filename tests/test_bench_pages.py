@@ -23,7 +23,9 @@ def test_every_business_page_is_timed_or_skipped_with_a_reason(db, tmp_path, cap
     timed = {label for label, row in rows.items() if "median_ms" in row}
     skipped = {label: row["skipped"] for label, row in rows.items() if "skipped" in row}
     # The pages people read are timed, with their queries and sizes.
-    for label in ("dashboard", "calendar", "smo_list", "smm_list", "campaign_detail", "iCal feed"):
+    timed_pages = ("dashboard", "calendar", "smo_list", "smm_list", "campaign_detail", "iCal feed")
+    assert {"iCal feed, after an edit", "task save (an ad)"} <= timed
+    for label in (*timed_pages, "iCal feed, after an edit"):
         assert label in timed, (label, skipped.get(label))
         assert rows[label]["queries"] > 0 and rows[label]["kb"] > 0
     # What is not timed says why: a POST-only view (405) or no such row in the seed.
