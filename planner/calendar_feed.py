@@ -13,8 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import CharField, F, Func, Q, Sum
-from django.db.models.functions import Cast
+from django.db.models.expressions import RawSQL
 from icalendar import Calendar
 
 from planner.models import MAX_FLIGHT_DAYS, Campaign, Kind, SmmStatus, SmoStatus, Task
@@ -167,60 +168,106 @@ def lay_out(span, tasks, tz, today, weeks_of_ad=None):
     return weeks
 
 
-def feed_items(business, start, today, end, tz):
-    """(id, version, edit time as text) of the tasks the feed carries, upcoming first (soonest
-    first), then past (latest first): at most FEED_MAX_EVENTS.
+@dataclass
+class FeedSelection:
+    """Which tasks the feed carries, as SQL: the upcoming ones (soonest first), then the past
+    ones (latest first), at most FEED_MAX_EVENTS in all. `summary` is what the ETag is made of,
+    read without fetching the rows; `ids_sql()` the chosen ids, for a subquery."""
+
+    upcoming: tuple  # (sql, params) of (item, item_version, edited, day), ordered, limited
+    past: tuple  # the same for the past part, before the room left for it is known
+    summary: tuple = ()  # per part: (count, sum of ids, sum of versions, latest edit as text)
+
+    def ids_sql(self):
+        room = FEED_MAX_EVENTS - (self.summary[0][0] if self.summary else 0)
+        sql = f"SELECT item FROM ({self.upcoming[0]}) AS up"
+        params = [*self.upcoming[1]]
+        if room > 0:
+            sql += f" UNION ALL SELECT item FROM ({self.past[0]}) AS past"
+            params += [*self.past[1], room]
+        return sql, params
+
+
+def feed_selection(business, start, today, end, tz):
+    """The feed's tasks (FeedSelection) with their summary, in one or two small queries.
 
     The window is `start` to `end` (local days); ads whose flight overlaps it count. Posts by
     publish time and ads by first day, each walked in its own index's order with a LIMIT
-    (task_kind_scheduled_id, task_kind_flight_start): undated ideas are never in the way.
+    (task_kind_scheduled_id, task_kind_flight_start): undated ideas are never in the way. The
+    database merges them and sums what the ETag needs, so a poll reads one row a part.
     """
     tasks = (
         Task.objects.for_business(business)
         .exclude(status=SmoStatus.ARCHIVED)  # the same word for both kinds
-        .annotate(changed=Cast("updated_at", CharField()))  # text: see UtcStamp
-        .values_list("pk", "version", "changed", "work_date")
+        # Named, so that the SQL around the parts can name them on both databases.
+        .annotate(
+            item=F("pk"), item_version=F("version"), edited=F("updated_at"), day=F("work_date")
+        )
+        .values_list("item", "item_version", "edited", "day")
     )
-    posts = tasks.filter(kind=Kind.SMO)
-    ads = tasks.filter(kind=Kind.SMM)
-
-    def soonest(rows, past=False):
-        return sorted(rows, key=lambda row: (row[3], row[0]), reverse=past)
-
+    posts, ads = tasks.filter(kind=Kind.SMO), tasks.filter(kind=Kind.SMM)
     midnight = local_midnight(today, tz)
-    upcoming = soonest(
-        [
-            *posts.filter(
-                scheduled_at__gte=midnight, scheduled_at__lt=local_midnight(end + ONE_DAY, tz)
-            ).order_by("scheduled_at", "pk")[:FEED_MAX_EVENTS],
-            *ads.filter(flight_start__gte=today, flight_start__lte=end).order_by(
-                "flight_start", "pk"
-            )[:FEED_MAX_EVENTS],
-        ]
-    )[:FEED_MAX_EVENTS]
-    room = FEED_MAX_EVENTS - len(upcoming)
-    if not room:
-        return [row[:3] for row in upcoming]
-    overlapping = Q(flight_end__gte=start) | Q(flight_end__isnull=True, flight_start__gte=start)
-    past = soonest(
-        [
-            *posts.filter(
-                scheduled_at__gte=local_midnight(start, tz), scheduled_at__lt=midnight
-            ).order_by("-scheduled_at", "-pk")[:room],
-            *ads.filter(
-                overlapping,
-                flight_start__lt=today,
-                flight_start__gte=start - datetime.timedelta(days=MAX_FLIGHT_DAYS),
-            ).order_by("-flight_start", "-pk")[:room],
+    upcoming = _merged(
+        posts.filter(
+            scheduled_at__gte=midnight, scheduled_at__lt=local_midnight(end + ONE_DAY, tz)
+        ).order_by("scheduled_at", "pk")[:FEED_MAX_EVENTS],
+        ads.filter(flight_start__gte=today, flight_start__lte=end).order_by("flight_start", "pk")[
+            :FEED_MAX_EVENTS
         ],
-        past=True,
-    )[:room]
-    return [row[:3] for row in upcoming + past]
+        "ASC",
+        FEED_MAX_EVENTS,
+    )
+    overlapping = Q(flight_end__gte=start) | Q(flight_end__isnull=True, flight_start__gte=start)
+    past = _merged(
+        posts.filter(
+            scheduled_at__gte=local_midnight(start, tz), scheduled_at__lt=midnight
+        ).order_by("-scheduled_at", "-pk")[:FEED_MAX_EVENTS],
+        ads.filter(
+            overlapping,
+            flight_start__lt=today,
+            flight_start__gte=start - datetime.timedelta(days=MAX_FLIGHT_DAYS),
+        ).order_by("-flight_start", "-pk")[:FEED_MAX_EVENTS],
+        "DESC",
+        None,  # the room left: a parameter, given once the upcoming part is counted
+    )
+    selection = FeedSelection(upcoming, past)
+    summary = [_summary(*upcoming)]
+    room = FEED_MAX_EVENTS - summary[0][0]
+    if room > 0:
+        summary.append(_summary(past[0], [*past[1], room]))
+    selection.summary = tuple(summary)
+    return selection
 
 
-def last_modified(items):
-    """The latest edit time of the feed's items, as a UTC datetime (to the second), or None."""
-    latest = max((changed for _pk, _version, changed in items), default=None)
+def _merged(posts, ads, direction, limit):
+    """(sql, params): the two sliced queries' rows in one order, by day then id, limited (with
+    `limit` None, the limit is the last parameter)."""
+    posts_sql, posts_params = posts.query.sql_with_params()
+    ads_sql, ads_params = ads.query.sql_with_params()
+    sql = (
+        f"SELECT * FROM (SELECT * FROM ({posts_sql}) AS posts"
+        f" UNION ALL SELECT * FROM ({ads_sql}) AS ads) AS both_kinds"
+        f" ORDER BY day {direction}, item {direction} LIMIT %s"
+    )
+    params = [*posts_params, *ads_params]
+    return sql, params if limit is None else [*params, limit]
+
+
+def _summary(sql, params):
+    """(count, sum of ids, sum of versions, latest edit time as text) of a part's rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), COALESCE(SUM(item), 0), COALESCE(SUM(item_version), 0),"
+            f" CAST(MAX(edited) AS TEXT) FROM ({sql}) AS part",
+            params,
+        )
+        count, ids, versions, latest = cursor.fetchone()
+    return int(count), int(ids), int(versions), latest
+
+
+def last_modified(selection):
+    """The latest edit time of the feed's tasks, as a UTC datetime (to the second), or None."""
+    latest = max((part[3] for part in selection.summary if part[3]), default=None)
     if latest is None:
         return None
     moment = datetime.datetime.strptime(latest[:19], "%Y-%m-%d %H:%M:%S")
@@ -273,10 +320,10 @@ EVENT_COLUMNS = (
 STATUS_LABELS = {Kind.SMO: dict(SmoStatus.choices), Kind.SMM: dict(SmmStatus.choices)}
 
 
-def event_rows(ids):
-    """The feed's tasks as named rows, in the feed's order, a chunk at a time."""
+def event_rows(selection):
+    """The feed's tasks as named rows, by day, a chunk at a time."""
     return (
-        Task.objects.filter(pk__in=ids)
+        Task.objects.filter(pk__in=RawSQL(*selection.ids_sql()))
         .annotate(
             modified=UtcStamp("updated_at"),
             starts=UtcStamp("scheduled_at"),
@@ -289,14 +336,14 @@ def event_rows(ids):
     )
 
 
-def feed_fingerprint(business, start, end, items, platforms):
-    """What the feed's ETag is made of: the window, the business's name and time zone, each
-    event's task (id, version, edit time), the platforms' versions and the campaigns' (an event
-    shows its platform and campaign by name)."""
+def feed_fingerprint(business, start, end, selection, platforms):
+    """What the feed's ETag is made of: the window, the business's name and time zone, the
+    summary of its tasks (how many, which, their versions and latest edit: a save moves the
+    latest edit, a move between platforms or campaigns the versions, a task in or out the count
+    and the ids), the platforms' versions and the campaigns' (an event shows their names)."""
     campaigns = Campaign.objects.for_business(business).aggregate(n=Sum("version"))["n"]
-    parts = [business.name, business.time_zone, start, end, campaigns]
+    parts = [business.name, business.time_zone, start, end, campaigns, *selection.summary]
     parts += [f"{pk}:{version}" for pk, version in sorted(platforms)]
-    parts += [f"{pk}:{version}:{changed}" for pk, version, changed in items]
     return "|".join(map(str, parts))
 
 
@@ -328,6 +375,35 @@ def ical_feed(business, rows, *, task_url, now, platforms):
 # after a change is kept (in Redis in production) under its ETag and sent as it is until then.
 FEED_CACHE_SECONDS = 24 * 3600
 FEED_CACHE_MAX_BYTES = 4 * 1024 * 1024  # a bigger feed (very long posts) is streamed, not kept
+
+
+# What the last answer's ETag was, for FEED_ETAG_SECONDS (the answer's own max-age): a poll in
+# that time reads neither the tasks nor their summary. The services forget it when a task,
+# platform, campaign or the business changes (forget_etag, after the commit).
+FEED_ETAG_SECONDS = 300
+
+
+def _etag_key(business_id):
+    return f"ical-feed-etag:{business_id}"
+
+
+def remembered_etag(business, today):
+    """(etag, last modified) of the last answer, if remembered for this business and day."""
+    found = cache.get(_etag_key(business.pk))
+    if found and found[0] == today.isoformat():
+        return found[1], found[2]
+    return None
+
+
+def remember_etag(business, today, etag, last_modified):
+    cache.set(_etag_key(business.pk), (today.isoformat(), etag, last_modified), FEED_ETAG_SECONDS)
+
+
+def forget_etag(business_id):
+    """Call on a write that changes what the feed shows: forgotten now, and again once the
+    write commits (a poll in between may have remembered the state before it)."""
+    cache.delete(_etag_key(business_id))
+    transaction.on_commit(lambda: cache.delete(_etag_key(business_id)))
 
 
 def feed_cache_key(business, site, etag):

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from planner import rollups
+from planner import calendar_feed, rollups
 from planner.models import (
     ZERO,
     Business,
@@ -52,6 +52,7 @@ def save_checked(instance, seen_version=None):
     """Save a platform or campaign edit unless someone else saved it first."""
     claim_version(instance, seen_version)
     instance.save()
+    calendar_feed.forget_etag(instance.business_id)  # events show platforms and campaigns
     return instance
 
 
@@ -128,6 +129,7 @@ def task_save(task, seen_version=None):
         # Its time and results count under its kind, platform and campaign: they move too.
         rollups.count_entries(task, rollups.task_key(before), -1)
         rollups.count_entries(task, rollups.task_key(task), +1)
+    calendar_feed.forget_etag(task.business_id)
     return task
 
 
@@ -140,6 +142,7 @@ def task_delete(task):
     rollups.count_task(before, -1)
     rollups.count_entries(before, rollups.task_key(before), -1)
     task.delete()
+    calendar_feed.forget_etag(before.business_id)
 
 
 @transaction.atomic
@@ -190,6 +193,7 @@ def business_update(business):
         Task.objects.bulk_update(tasks, ["work_date"], batch_size=2000)
         rollups.refresh(business.pk)
         rollups.refresh_calendar(business.pk)  # posts' local days moved
+    calendar_feed.forget_etag(business.pk)
     return business
 
 
@@ -206,3 +210,4 @@ def move_tasks_and_delete(obj, field, target):
     obj.delete()
     rollups.refresh(business_id)
     rollups.refresh_tallies(business_id)
+    calendar_feed.forget_etag(business_id)

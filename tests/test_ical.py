@@ -185,13 +185,13 @@ def test_feed_reads_in_a_fixed_number_of_queries(
     for n in range(30):
         SmoTaskFactory(business=business, platform=platform, scheduled_at=local(today, n % 24))
         SmmTaskFactory(business=business, platform=platform, flight_start=today, flight_end=today)
-    # The business, the upcoming and the past ids behind the ETag (posts and ads each), the
+    # The business, the summaries of the upcoming and the past tasks behind the ETag, the
     # business's platforms and its campaigns' versions, then the tasks.
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         response = client.get(feed_url(business))
         assert response.status_code == 200
         body_of(response)
-    with django_assert_max_num_queries(7):  # unchanged: no task read whole
+    with django_assert_max_num_queries(5):  # unchanged: no task read whole
         again = client.get(feed_url(business), HTTP_IF_NONE_MATCH=response["ETag"])
         assert again.status_code == 304
 
@@ -299,7 +299,7 @@ def test_an_unchanged_feed_is_sent_as_kept_until_it_changes(
     post = SmoTaskFactory(business=business, platform=platform, scheduled_at=local(today, 12))
     url = feed_url(business)
     first = body_of(client.get(url))
-    with django_assert_num_queries(7):  # the ETag's reads, no task read whole
+    with django_assert_num_queries(1):  # the business: its ETag is remembered, its body kept
         assert body_of(client.get(url)) == first
     post.title = "Edited"
     services.task_save(post)
@@ -318,8 +318,23 @@ def test_a_feed_too_big_to_keep_is_built_each_time(
     monkeypatch.setattr(calendar_feed, "FEED_CACHE_MAX_BYTES", 100)
     SmoTaskFactory(business=business, platform=platform, scheduled_at=local(today, 12))
     body_of(client.get(feed_url(business)))
-    with django_assert_num_queries(8):  # the tasks are read again
+    with django_assert_num_queries(5):  # the business, then the summary, platforms and tasks
         assert b"BEGIN:VEVENT" in body_of(client.get(feed_url(business)))
+
+
+def test_the_remembered_etag_is_the_day_s_and_forgotten_on_a_change(
+    client, business, platform, today
+):
+    from planner import calendar_feed
+
+    SmoTaskFactory(business=business, platform=platform, scheduled_at=local(today, 12))
+    first = client.get(feed_url(business))
+    assert calendar_feed.remembered_etag(business, today)[0] == first["ETag"]
+    assert calendar_feed.remembered_etag(business, today + datetime.timedelta(days=1)) is None
+    business.name = "Renamed"
+    services.business_update(business)
+    assert calendar_feed.remembered_etag(business, today) is None
+    assert client.get(feed_url(business), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
 def test_renaming_a_platform_or_campaign_changes_the_feed(client, business, platform, today):
@@ -341,6 +356,17 @@ def test_renaming_a_platform_or_campaign_changes_the_feed(client, business, plat
     again = client.get(url, HTTP_IF_NONE_MATCH=renamed["ETag"])
     assert again.status_code == 200 and b"@renamed" in unfolded(again)
     assert client.get(url, HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
+
+
+def test_tasks_moved_off_a_deleted_campaign_change_the_feed(client, business, platform, today):
+    """Moving tasks bumps their versions but not their edit times: the ETag still changes."""
+    old, new = CampaignFactory(business=business, name="Old"), CampaignFactory(business=business)
+    SmoTaskFactory(business=business, platform=platform, campaign=old, scheduled_at=local(today, 9))
+    first = client.get(feed_url(business))
+    body_of(first)
+    services.move_tasks_and_delete(old, "campaign", new)
+    moved = client.get(feed_url(business), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert moved.status_code == 200 and b"campaign Old" not in unfolded(moved)
 
 
 def test_a_crowded_window_keeps_the_upcoming_then_the_latest_past(

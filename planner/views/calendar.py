@@ -284,26 +284,30 @@ def ical_feed(request, token):
     now = timezone.now()
     today = now.astimezone(tz).date()
     start, end = calendar_feed.feed_window(today)
-    # Calendar apps poll the feed every few hours: the ids and edit times of what it carries
-    # (at most FEED_MAX_EVENTS) tell whether anything changed; an unchanged feed answers 304,
+    # Calendar apps poll the feed every few hours: a summary of what it carries (at most
+    # FEED_MAX_EVENTS) tells whether anything changed; an unchanged feed answers 304,
     # or (to an app that does not ask conditionally) the body kept since it last changed.
-    items = calendar_feed.feed_items(business, start, today, end, tz)
-    platforms = {platform.pk: platform for platform in Platform.objects.for_business(business)}
-    fingerprint = calendar_feed.feed_fingerprint(
-        business, start, end, items, [(pk, p.version) for pk, p in platforms.items()]
-    )
-    etag = f'W/"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'  # weak: DTSTAMP varies
-    last = calendar_feed.last_modified(items)
-    last_modified = last and timegm(last.utctimetuple())
+    selection = platforms = None
+    remembered = calendar_feed.remembered_etag(business, today)
+    if remembered:
+        etag, last_modified = remembered
+    else:
+        selection = calendar_feed.feed_selection(business, start, today, end, tz)
+        platforms = {platform.pk: platform for platform in Platform.objects.for_business(business)}
+        etag, last_modified = _feed_etag(business, start, end, selection, platforms)
+        calendar_feed.remember_etag(business, today, etag, last_modified)
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return not_modified
 
     site = request.build_absolute_uri("/").removesuffix("/")
     key = calendar_feed.feed_cache_key(business, site, etag)
-    body = calendar_feed.cached_feed(key) or calendar_feed.keeping(
-        key, _feed_body(site, business, items, platforms, now)
-    )
+    body = calendar_feed.cached_feed(key)
+    if body is None:
+        if selection is None:
+            selection = calendar_feed.feed_selection(business, start, today, end, tz)
+            platforms = {p.pk: p for p in Platform.objects.for_business(business)}
+        body = calendar_feed.keeping(key, _feed_body(site, business, selection, platforms, now))
     response = StreamingHttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="content-calendar.ics"'
     response["Cache-Control"] = "private, max-age=300"
@@ -314,12 +318,21 @@ def ical_feed(request, token):
     return response
 
 
-def _feed_body(site, business, items, platforms, now):
+def _feed_etag(business, start, end, selection, platforms):
+    """(ETag, Last-Modified as a timestamp or None) of the feed as it is now."""
+    versions = [(pk, platform.version) for pk, platform in platforms.items()]
+    fingerprint = calendar_feed.feed_fingerprint(business, start, end, selection, versions)
+    etag = f'W/"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'  # weak: DTSTAMP varies
+    last = calendar_feed.last_modified(selection)
+    return etag, last and timegm(last.utctimetuple())
+
+
+def _feed_body(site, business, selection, platforms, now):
     # Reversed once per kind, not per event (2,000 reverse() calls were a tenth of the feed).
     url_of = _url_maker(business.pk)
 
     def task_url(kind, pk):
         return site + url_of(f"{kind}_detail", pk)
 
-    rows = calendar_feed.event_rows([pk for pk, _version, _changed in items])
+    rows = calendar_feed.event_rows(selection)
     return calendar_feed.ical_feed(business, rows, task_url=task_url, now=now, platforms=platforms)

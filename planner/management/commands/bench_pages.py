@@ -18,17 +18,19 @@ its status, so nothing is left out silently.
 import json
 import statistics
 import time
+import zoneinfo
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.models import Count
+from django.db.models.expressions import RawSQL
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from planner import services
+from planner import calendar_feed, services
 from planner.jobs.models import Job, JobKind, JobStatus
 from planner.management.commands.bench_dashboard import _machine, _percentile, benchmark_business
 from planner.models import Campaign, Kind, Membership, Platform, ResultEntry, Task, TimeEntry
@@ -254,19 +256,20 @@ def time_save(business, repeat):
 
 
 def time_feed_after_edit(client, business, repeat):
-    """The feed built anew: before each fetch one of its posts is saved (its edit time moves),
-    so the kept body no longer matches (what the first poll after a change costs)."""
+    """The feed built anew: before each fetch one of its tasks is saved through the services
+    (its edit time moves, the remembered ETag is forgotten), so the kept body no longer
+    matches: what the first poll after a change costs."""
     path = reverse("ical_feed", args=[business.ical_token])
-    post = (
-        Task.objects.filter(business=business, kind=Kind.SMO, scheduled_at__gte=timezone.now())
-        .order_by("scheduled_at", "pk")
-        .first()
-    )
-    if post is None:
-        return {"skipped": "no upcoming post"}
+    tz = zoneinfo.ZoneInfo(business.time_zone)
+    today = timezone.now().astimezone(tz).date()
+    start, end = calendar_feed.feed_window(today)
+    selection = calendar_feed.feed_selection(business, start, today, end, tz)
+    task = Task.objects.filter(pk__in=RawSQL(*selection.ids_sql())).order_by("pk").first()
+    if task is None:
+        return {"skipped": "an empty feed"}
     timings = []
     for _ in range(repeat + 1):
-        Task.objects.filter(pk=post.pk).update(updated_at=timezone.now())
+        services.task_save(Task.objects.select_related("business").get(pk=task.pk))
         with CaptureQueriesContext(connection) as captured:
             began = time.perf_counter()
             size = len(_body(client.get(path)))
