@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import CharField, F, Func, Q, Sum
+from django.db.models import CharField, F, Func, Q
 from django.db.models.expressions import RawSQL
 from icalendar import Calendar
 
@@ -340,10 +340,12 @@ def feed_fingerprint(business, start, end, selection, platforms):
     """What the feed's ETag is made of: the window, the business's name and time zone, the
     summary of its tasks (how many, which, their versions and latest edit: a save moves the
     latest edit, a move between platforms or campaigns the versions, a task in or out the count
-    and the ids), the platforms' versions and the campaigns' (an event shows their names)."""
-    campaigns = Campaign.objects.for_business(business).aggregate(n=Sum("version"))["n"]
-    parts = [business.name, business.time_zone, start, end, campaigns, *selection.summary]
-    parts += [f"{pk}:{version}" for pk, version in sorted(platforms)]
+    and the ids), and the names the events show: each platform's (`platforms`: (id, kind,
+    handle)) and each campaign's, as they are (an edit in the admin bumps no version)."""
+    campaigns = Campaign.objects.for_business(business).order_by("pk").values_list("pk", "name")
+    parts = [business.name, business.time_zone, start, end, *selection.summary]
+    parts += [f"{pk}:{kind}:{handle}" for pk, kind, handle in sorted(platforms)]
+    parts += [f"{pk}:{name}" for pk, name in campaigns]
     return "|".join(map(str, parts))
 
 

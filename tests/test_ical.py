@@ -4,12 +4,13 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from planner import services
-from planner.models import Business
+from planner import calendar_feed, services
+from planner.models import Business, Campaign
 from tests.factories import CampaignFactory, PlatformFactory, SmmTaskFactory, SmoTaskFactory
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -191,7 +192,11 @@ def test_feed_reads_in_a_fixed_number_of_queries(
         response = client.get(feed_url(business))
         assert response.status_code == 200
         body_of(response)
-    with django_assert_max_num_queries(5):  # unchanged: no task read whole
+    with django_assert_max_num_queries(1):  # unchanged, its ETag remembered: the business
+        again = client.get(feed_url(business), HTTP_IF_NONE_MATCH=response["ETag"])
+        assert again.status_code == 304
+    cache.clear()  # the remembered ETag expired: summarised again, no task read whole
+    with django_assert_max_num_queries(5):
         again = client.get(feed_url(business), HTTP_IF_NONE_MATCH=response["ETag"])
         assert again.status_code == 304
 
@@ -356,6 +361,29 @@ def test_renaming_a_platform_or_campaign_changes_the_feed(client, business, plat
     again = client.get(url, HTTP_IF_NONE_MATCH=renamed["ETag"])
     assert again.status_code == 200 and b"@renamed" in unfolded(again)
     assert client.get(url, HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
+
+
+def test_names_edited_without_a_version_and_deleted_campaigns_change_the_feed(
+    client, business, platform, today
+):
+    """The admin saves without bumping versions, and deleting an empty campaign lowers any
+    sum of versions: the names themselves are in the ETag, so neither brings back an old body."""
+    spring = CampaignFactory(business=business, name="Spring")
+    spare = CampaignFactory(business=business, name="Spare")
+    SmoTaskFactory(business=business, platform=platform, campaign=spring,
+                   scheduled_at=local(today, 9))  # fmt: skip
+    url = feed_url(business)
+    first = client.get(url)
+    assert b"campaign Spring" in unfolded(first)
+    cache.clear()
+    Campaign.objects.filter(pk=spring.pk).update(name="Summer")  # as the admin would
+    renamed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert renamed.status_code == 200 and b"campaign Summer" in unfolded(renamed)
+    spare.delete()
+    Campaign.objects.filter(pk=spring.pk).update(name="Spring")
+    cache.delete(calendar_feed._etag_key(business.pk))  # only the remembered ETag expires
+    back = client.get(url)
+    assert b"campaign Spring" in unfolded(back) and back["ETag"] != first["ETag"]
 
 
 def test_tasks_moved_off_a_deleted_campaign_change_the_feed(client, business, platform, today):

@@ -320,8 +320,8 @@ def ical_feed(request, token):
 
 def _feed_etag(business, start, end, selection, platforms):
     """(ETag, Last-Modified as a timestamp or None) of the feed as it is now."""
-    versions = [(pk, platform.version) for pk, platform in platforms.items()]
-    fingerprint = calendar_feed.feed_fingerprint(business, start, end, selection, versions)
+    names = [(pk, platform.kind, platform.handle) for pk, platform in platforms.items()]
+    fingerprint = calendar_feed.feed_fingerprint(business, start, end, selection, names)
     etag = f'W/"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'  # weak: DTSTAMP varies
     last = calendar_feed.last_modified(selection)
     return etag, last and timegm(last.utctimetuple())
