@@ -483,7 +483,7 @@ def _event(row, url, stamp, platform_labels):
         text = (row.post_text, row.hashtags)
     else:
         label = "SMM"
-        first, last = row.flight_start, max(row.flight_end or row.flight_start, row.flight_start)
+        first, last = flight(row)
         # DTEND is exclusive: the day after the last.
         when = f"DTSTART;VALUE=DATE:{first:%Y%m%d}\r\nDTEND;VALUE=DATE:{last + ONE_DAY:%Y%m%d}\r\n"
         text = (row.ad_headline, row.ad_text)

@@ -287,14 +287,13 @@ def ical_feed(request, token):
     # Calendar apps poll the feed every few hours: a summary of what it carries (at most
     # FEED_MAX_EVENTS) tells whether anything changed; an unchanged feed answers 304,
     # or (to an app that does not ask conditionally) the body kept since it last changed.
-    selection = platforms = None
+    reads = None  # (selection, platforms), read once when needed
     remembered = calendar_feed.remembered_etag(business, today)
     if remembered:
         etag, last_modified = remembered
     else:
-        selection = calendar_feed.feed_selection(business, start, today, end, tz)
-        platforms = {platform.pk: platform for platform in Platform.objects.for_business(business)}
-        etag, last_modified = _feed_etag(business, start, end, selection, platforms)
+        reads = _feed_reads(business, start, today, end, tz)
+        etag, last_modified = _feed_etag(business, start, end, *reads)
         calendar_feed.remember_etag(business, today, etag, last_modified)
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
@@ -304,10 +303,8 @@ def ical_feed(request, token):
     key = calendar_feed.feed_cache_key(business, site, etag)
     body = calendar_feed.cached_feed(key)
     if body is None:
-        if selection is None:
-            selection = calendar_feed.feed_selection(business, start, today, end, tz)
-            platforms = {p.pk: p for p in Platform.objects.for_business(business)}
-        body = calendar_feed.keeping(key, _feed_body(site, business, selection, platforms, now))
+        reads = reads or _feed_reads(business, start, today, end, tz)
+        body = calendar_feed.keeping(key, _feed_body(site, business, *reads, now))
     response = StreamingHttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="content-calendar.ics"'
     response["Cache-Control"] = "private, max-age=300"
@@ -316,6 +313,13 @@ def ical_feed(request, token):
     if last_modified:
         response["Last-Modified"] = http_date(last_modified)
     return response
+
+
+def _feed_reads(business, start, today, end, tz):
+    """The feed's selection of tasks and the business's platforms ({id: Platform})."""
+    selection = calendar_feed.feed_selection(business, start, today, end, tz)
+    platforms = {platform.pk: platform for platform in Platform.objects.for_business(business)}
+    return selection, platforms
 
 
 def _feed_etag(business, start, end, selection, platforms):
