@@ -65,8 +65,8 @@ class Filters:
     def sums(self, start, end, group, sums, **where):
         """Rows of `group` (fields) and `sums` ({name: aggregate}) of the rollups that match
         `where`, over the days `start`..`end` (`start` None: from the first), in one query:
-        whole months from the monthly rows, the days around them from the daily ones. A group
-        can come once from each: add them up."""
+        whole months from the monthly rows, the days around them from the daily ones, added up
+        per group here (a None sum counts as 0)."""
         months, days = periods.month_split(start, end)
         parts = []
         if months:
@@ -81,7 +81,15 @@ class Filters:
         grouped = [
             part.filter(**where).values(*group).annotate(**sums).order_by() for part in parts
         ]
-        return list(grouped[0].union(*grouped[1:], all=True))
+        merged = {}
+        for row in grouped[0].union(*grouped[1:], all=True):
+            key = tuple(row[name] for name in group)
+            if key not in merged:
+                merged[key] = {**{name: row[name] for name in group}, **dict.fromkeys(sums, 0)}
+            totals = merged[key]
+            for name in sums:
+                totals[name] += row[name] or 0
+        return list(merged.values())
 
     def tallies(self):
         tallies = TaskTally.objects.filter(business=self.business)
@@ -190,22 +198,22 @@ def dashboard_summary(filters, today=None, now=None, lists=True):
     in_period = filters.rollups().filter(date__gte=period.start, date__lte=period.end)
 
     # 1. Sums per kind and platform: the split, the KPIs and the per-platform breakdown.
-    by_platform = {}
-    group = ("kind", "platform_id", "platform__kind", "platform__handle")
-    for row in filters.sums(period.start, period.end, group, {n: Sum(n) for n in SUMS}):
-        key = tuple(row[name] for name in group)
-        totals = by_platform.setdefault(key, dict.fromkeys(SUMS, 0))
-        for name in SUMS:
-            totals[name] += row[name] or 0
+    by_platform = sorted(
+        filters.sums(
+            period.start,
+            period.end,
+            ("kind", "platform_id", "platform__kind", "platform__handle"),
+            {name: Sum(name) for name in SUMS},
+        ),
+        key=lambda row: (row["platform__kind"], row["platform__handle"], row["kind"]),
+    )
     per_kind = {kind: {name: 0 for name in SUMS} for kind in Kind.values}
     platform_rows = []
-    for (kind, _pk, platform_kind, handle), row in sorted(
-        by_platform.items(), key=lambda item: (item[0][2], item[0][3], item[0][0])
-    ):
+    for row in by_platform:
         for name in SUMS:
-            per_kind[kind][name] += row[name]
-        label = f"{PLATFORM_LABELS.get(platform_kind, '?')} @{handle}"
-        platform_rows.append(PlatformRow(label, kind, _totals(row, rate, kind)))
+            per_kind[row["kind"]][name] += row[name]
+        label = f"{PLATFORM_LABELS.get(row['platform__kind'], '?')} @{row['platform__handle']}"
+        platform_rows.append(PlatformRow(label, row["kind"], _totals(row, rate, row["kind"])))
     split = Split(
         smo=_totals(per_kind[Kind.SMO], rate, Kind.SMO),
         smm=_totals(per_kind[Kind.SMM], rate, Kind.SMM),
@@ -367,17 +375,17 @@ def _campaigns(filters, today):
     if filters.campaign:
         campaigns = campaigns.filter(pk=filters.campaign.pk)
     campaigns = list(campaigns.order_by("start_date", "name", "pk")[: LIST_LIMIT * 2])
-    spend = {}
-    rows = filters.sums(
-        None,
-        today,
-        ("campaign_id",),
-        {"spend": Sum("spend")},
-        kind=Kind.SMM,
-        campaign__in=campaigns,
-    )
-    for row in rows:
-        spend[row["campaign_id"]] = spend.get(row["campaign_id"], ZERO) + (row["spend"] or ZERO)
+    spend = {
+        row["campaign_id"]: row["spend"]
+        for row in filters.sums(
+            None,
+            today,
+            ("campaign_id",),
+            {"spend": Sum("spend")},
+            kind=Kind.SMM,
+            campaign__in=campaigns,
+        )
+    }
     rows = []
     for campaign in campaigns:
         spent = spend.get(campaign.pk) or ZERO
