@@ -7,6 +7,7 @@ functions in kpis.py.
 
 import datetime
 import zoneinfo
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,6 +29,7 @@ from planner.models import (
     TaskTally,
 )
 from planner.selectors import first_ids
+from planner.teamwork.review import ReviewState
 
 ZERO = Decimal("0")
 SUMS = (
@@ -127,6 +129,7 @@ class Dashboard:
     series: dict
     campaigns: list
     pipeline: dict
+    review: dict  # kind -> [(review state, label, tasks)], "not in review" left out
     due: list
     overdue: list
     has_any_task: bool = False
@@ -232,11 +235,20 @@ def dashboard_summary(filters, today=None, now=None, lists=True):
     # 3-4. Campaigns running in the period: paid budget against media spend to date.
     campaigns = _campaigns(filters, today)
 
-    # 5. Pipeline: tasks by kind and status (current state, whatever the period).
-    counts = {
-        (row["kind"], row["status"]): row["n"]
-        for row in filters.tallies().values("kind", "status").annotate(n=Sum("count")).order_by()
-        if row["n"]
+    # 5. Pipeline: tasks by kind and status, and by review state (current state, whatever
+    # the period).
+    counts, in_review = defaultdict(int), defaultdict(int)
+    tallies = filters.tallies().values("kind", "status", "review_state").annotate(n=Sum("count"))
+    for row in tallies.order_by():
+        counts[(row["kind"], row["status"])] += row["n"]
+        in_review[(row["kind"], row["review_state"])] += row["n"]
+    review = {
+        kind: [
+            (value, label, in_review.get((kind, value), 0))
+            for value, label in ReviewState.choices
+            if value != ReviewState.NONE
+        ]
+        for kind in (Kind.SMO, Kind.SMM)
     }
     pipeline = {
         Kind.SMO: [
@@ -259,6 +271,7 @@ def dashboard_summary(filters, today=None, now=None, lists=True):
         series=series,
         campaigns=campaigns,
         pipeline=pipeline,
+        review=review,
         due=due,
         overdue=overdue,
         has_any_task=bool(counts),

@@ -127,13 +127,15 @@ def business_payload():
     return {"what": "business", "key": "business"}
 
 
-def tasks_payload(kind, query, today):
-    """A task list's export: the kind, its filters (the list's query string) and the day."""
+def tasks_payload(kind, query, today, user_id=None):
+    """A task list's export: the kind, its filters (the list's query string), the day and who
+    asked (whose "waiting for me" it is)."""
     return {
         "what": "tasks",
         "kind": kind,
         "query": query,
         "today": today.isoformat(),
+        "user": user_id,
         "key": f"tasks:{kind}:{query}",
     }
 
@@ -178,10 +180,12 @@ def _filtered(business, kind, payload):
     from django.http import QueryDict
 
     from planner.forms import TaskFilterForm
-    from planner.models import Task
+    from planner.models import Membership, Task
 
     query = QueryDict(payload.get("query", ""))
-    filters = TaskFilterForm(query or None, business=business, kind=kind)
+    # "Waiting for me" is the waiting of whoever asked for the export.
+    member = Membership.objects.filter(business=business, user_id=payload.get("user")).first()
+    filters = TaskFilterForm(query or None, business=business, kind=kind, member=member)
     return filters.apply(
         Task.objects.for_business(business)
         .filter(kind=kind)

@@ -61,7 +61,16 @@ from planner.models import (
 )
 
 FORMAT = "campaign-planner/1"
-BUSINESS_FIELDS = ("name", "website_url", "currency", "time_zone", "hourly_rate", "require_mfa")
+BUSINESS_FIELDS = (
+    "name",
+    "website_url",
+    "currency",
+    "time_zone",
+    "hourly_rate",
+    "require_mfa",
+    "approval_mode",
+    "authors_cannot_approve",
+)
 PLATFORM_FIELDS = ("kind", "handle", "profile_url", *Platform.CHECKLIST)
 CAMPAIGN_FIELDS = ("name", "slug", "objective", "start_date", "end_date", "budget", "notes")
 TASK_SKIP = {
@@ -80,6 +89,8 @@ TASK_SKIP = {
     "pace_over_until",
     "pace_under_from",
     "search_text",
+    # A user of this installation: the review state travels, not who asked for it.
+    "review_requested_by",
 }
 TASK_FIELDS = tuple(f.name for f in Task._meta.concrete_fields if f.name not in TASK_SKIP)
 TIME_FIELDS = ("date", "hours", "note")

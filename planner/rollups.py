@@ -58,6 +58,7 @@ def _tally_key(task):
         "business_id": task.business_id,
         "kind": task.kind,
         "status": task.status,
+        "review_state": task.review_state,
         "platform_id": task.platform_id,
         "campaign_id": task.campaign_id,
     }
@@ -77,7 +78,7 @@ def refresh_tallies(business_id):
     TaskTally.objects.filter(business_id=business_id).delete()
     counts = (
         Task.objects.filter(business_id=business_id)
-        .values("kind", "status", "platform_id", "campaign_id")
+        .values("kind", "status", "review_state", "platform_id", "campaign_id")
         .annotate(count=Count("pk"))
         .order_by()
     )
@@ -128,7 +129,7 @@ def refresh_calendar(business_id):
     time zone). Ads are grouped by flight first, then spread over their days here."""
     lock(business_id)
     CalendarTally.objects.filter(business_id=business_id).delete()
-    key = ("kind", "status", "platform_id", "campaign_id")
+    key = ("kind", "status", "review_state", "platform_id", "campaign_id")
     tasks = Task.objects.filter(business_id=business_id).order_by()
     counts = defaultdict(lambda: [0, 0])  # (day, *key) -> [count, starts]
     posts = tasks.filter(kind=Kind.SMO, scheduled_at__isnull=False)
@@ -148,12 +149,16 @@ def refresh_calendar(business_id):
                 date=day,
                 kind=kind,
                 status=status,
+                review_state=review_state,
                 platform_id=platform_id,
                 campaign_id=campaign_id,
                 count=count,
                 starts=starts,
             )
-            for (day, kind, status, platform_id, campaign_id), (count, starts) in counts.items()
+            for (day, kind, status, review_state, platform_id, campaign_id), (
+                count,
+                starts,
+            ) in counts.items()
         ),
         batch_size=5000,
     )

@@ -19,6 +19,7 @@ from planner.models import (
     new_feed_token,
     plannable_local_date,
 )
+from planner.teamwork.services import review_on_save
 
 
 class EditConflict(Exception):
@@ -77,11 +78,14 @@ def _owners_left_after(membership, new_role):
 
 
 @transaction.atomic
-def member_change_role(membership, role):
+def member_change_role(membership, role, can_approve=None):
+    """A member's new role (and whether they approve work, unless None: kept)."""
     if _owners_left_after(membership, role) == 0:
         raise ValidationError("The last owner cannot be demoted: make someone else owner first.")
     membership.role = role
-    membership.save(update_fields=["role"])
+    if can_approve is not None:
+        membership.can_approve = can_approve
+    membership.save(update_fields=["role", "can_approve"])
 
 
 @transaction.atomic
@@ -106,14 +110,17 @@ def work_date(task, time_zone):
 
 
 @transaction.atomic
-def task_save(task, seen_version=None):
-    """Save a task (new or changed), move its amounts in the rollups and its tallies.
+def task_save(task, seen_version=None, by=None):
+    """Save a task (new or changed) by the user `by`, move its amounts in the rollups and its
+    tallies, and keep its review state (planner/teamwork: an edit of approved content sends
+    it back to review; ValidationError on `status` if the approval mode holds the status back).
 
     With `seen_version`, refuse (EditConflict) if someone saved the task since.
     """
     rollups.lock(task.business_id)
     claim_version(task, seen_version)
     before = Task.objects.get(pk=task.pk) if task.pk else None
+    review_on_save(before, task, by)
     if before:
         rollups.tally(before, -1)
         rollups.calendar_count(before, -1)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "planner",
     "planner.jobs",
     "planner.accounts",
+    "planner.teamwork",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from planner.accounts import urls as accounts_urls
 from planner.jobs import urls as jobs_urls
 from planner.models import Kind
+from planner.teamwork import urls as teamwork_urls
 from planner.views import (
     businesses,
     calendar,
@@ -71,6 +72,7 @@ business_patterns = [
     path("smm/import/<int:pk>/cancel/", imports.import_cancel, name="import_cancel"),
     *jobs_urls.business_patterns,
     *accounts_urls.business_patterns,
+    *teamwork_urls.business_patterns,
 ]
 
 # The admin's own log-in form would skip MFA and e-mail verification: it sends to allauth's.

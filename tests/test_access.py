@@ -58,6 +58,8 @@ def world(
     smo_task.image_alt = "a dot"
     smo_task.save()
     spare = MembershipFactory(business=business, role=Role.EDITOR, user=UserFactory())
+    business.approval_mode = "optional"  # so that review moves are there to be made
+    business.save(update_fields=["approval_mode"])
 
     def upload(campaign_name):
         report = f"date,campaign,spend\n2026-11-15,{campaign_name},12.50\n".encode()
@@ -127,6 +129,7 @@ def _cases(w):
                 "currency": "EUR",
                 "time_zone": "UTC",
                 "hourly_rate": "1",
+                "approval_mode": "optional",
             },
         ),
         "business_delete": (OWN, [], {}),
@@ -169,6 +172,7 @@ def _cases(w):
         "time_entry_delete": (EDIT, [smo.pk, w["time"].pk], {}),
         "result_create": (EDIT, [smm.pk], {"date": day, "clicks": "3", "impressions": "9"}),
         "result_delete": (EDIT, [smm.pk, w["result"].pk], {}),
+        "task_review": (EDIT, [smo.pk, "request"], {"seen_version": smo.version, "comment": ""}),
         "import_upload": (
             EDIT,
             [],
@@ -197,7 +201,7 @@ def snapshot():
     """Every planner, job and invitation row, to prove a refused request changed nothing."""
     return {
         model.__name__: list(model.objects.order_by("pk").values())
-        for label in ("planner", "jobs", "planner_accounts")
+        for label in ("planner", "jobs", "planner_accounts", "teamwork")
         for model in apps.get_app_config(label).get_models()
     }
 
@@ -255,6 +259,7 @@ NAMES = sorted(
         "time_entry_delete",
         "result_create",
         "result_delete",
+        "task_review",
         "import_upload",
         "import_mapping",
         "import_preview",

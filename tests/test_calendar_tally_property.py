@@ -1,9 +1,12 @@
 """Property: whatever posts and ads are saved, moved, re-flighted, given results and deleted,
-the calendar's per-day counts equal a plain count of the tasks, the stored pacing equals
+the calendar's per-day counts and the pipeline's tallies equal a plain count of the tasks
+(by review state too, whatever review moves are made), the stored pacing equals
 the pages' own pacing over the summed results, and "off pace" finds exactly those ads; and a
 full recount (after bulk loads) gives the same rows as the counting in and out."""
 
+import contextlib
 import datetime
+from collections import Counter
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
@@ -11,8 +14,15 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from planner import calendar_page, kpis, rollups, selectors, services
-from planner.models import CalendarTally, ResultEntry, Task
-from tests.factories import BusinessFactory, CampaignFactory, PlatformFactory
+from planner.models import CalendarTally, ResultEntry, Task, TaskTally
+from planner.teamwork import review
+from planner.teamwork.services import review_task
+from tests.factories import (
+    BusinessFactory,
+    CampaignFactory,
+    MembershipFactory,
+    PlatformFactory,
+)
 
 START = datetime.date(2026, 10, 1)
 days = st.integers(min_value=0, max_value=40).map(lambda n: START + datetime.timedelta(n))
@@ -37,6 +47,10 @@ task_specs = st.fixed_dictionaries(
             ),
         ),
         "drop_result": st.booleans(),
+        # Review moves before and after the change (refused ones are skipped, as a user
+        # would be told): the change moves the platform, which sends approved work back.
+        "reviews": st.lists(st.sampled_from(review.BUTTONS), max_size=3),
+        "reviews_after": st.lists(st.sampled_from(review.BUTTONS), max_size=2),
         "delete": st.booleans(),
     }
 )
@@ -45,10 +59,11 @@ SMM_STATUSES = ["draft", "active", "paused"]
 
 
 def plain_calendar(business):
-    """{(day, kind, status, platform, campaign): [count, starts]} counted from the tasks."""
+    """{(day, kind, status, review state, platform, campaign): [count, starts]} counted from
+    the tasks."""
     counts = {}
     for task in Task.objects.filter(business=business):
-        key = (task.kind, task.status, task.platform_id, task.campaign_id)
+        key = (task.kind, task.status, task.review_state, task.platform_id, task.campaign_id)
         if task.kind == "smo":
             if task.scheduled_at:
                 row = counts.setdefault((task.work_date, *key), [0, 0])
@@ -69,7 +84,10 @@ def plain_calendar(business):
 
 def stored_calendar(business):
     return {
-        (r.date, r.kind, r.status, r.platform_id, r.campaign_id): [r.count, r.starts]
+        (r.date, r.kind, r.status, r.review_state, r.platform_id, r.campaign_id): [
+            r.count,
+            r.starts,
+        ]
         for r in CalendarTally.objects.filter(business=business)
         if r.count
     }
@@ -79,7 +97,10 @@ class CalendarTallyProperty(TestCase):
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(specs=st.lists(task_specs, max_size=6), today=days, span_start=days)
     def test_counts_and_pacing_match_plain_python(self, specs, today, span_start):
-        business = BusinessFactory(time_zone="Pacific/Auckland")
+        business = BusinessFactory(
+            time_zone="Pacific/Auckland", approval_mode="optional", authors_cannot_approve=False
+        )
+        self.member = MembershipFactory(business=business, role="owner")
         platforms = [PlatformFactory(business=business) for _ in range(2)]
         campaign = CampaignFactory(business=business)
         for spec in specs:
@@ -113,10 +134,31 @@ class CalendarTallyProperty(TestCase):
         off = Task.objects.for_business(business).filter(selectors.off_pace(today))
         self.assertEqual(set(off.values_list("pk", flat=True)), want_off)
 
+        # The pipeline's tallies count every task under its kind, status and review state.
+        plain_tallies = Counter(
+            Task.objects.filter(business=business).values_list("kind", "status", "review_state")
+        )
+        stored_tallies = Counter()
+        for row in TaskTally.objects.filter(business=business):
+            stored_tallies[(row.kind, row.status, row.review_state)] += row.count
+        self.assertEqual(+stored_tallies, plain_tallies)
+
         # A recount from scratch (what bulk loads run) finds the same.
         before = stored_calendar(business)
         rollups.refresh_calendar(business.pk)
         self.assertEqual(stored_calendar(business), before)
+
+    def _review(self, business, task, actions):
+        for action in actions:
+            with contextlib.suppress(review.ReviewRefused):
+                review_task(
+                    business,
+                    task.pk,
+                    action,
+                    user=self.member.user,
+                    membership=self.member,
+                    comment="Please change the first line.",
+                )
 
     def _build(self, business, platforms, campaign, spec):
         fields = {
@@ -148,6 +190,7 @@ class CalendarTallyProperty(TestCase):
         ]
         if spec["drop_result"] and entries:
             services.entry_delete(entries[0])
+        self._review(business, task, spec["reviews"])
         change = spec["change"]
         if change:
             task = Task.objects.get(pk=task.pk)
@@ -161,6 +204,7 @@ class CalendarTallyProperty(TestCase):
                 task.flight_end = change["day"] + datetime.timedelta(change["length"])
                 task.status = SMM_STATUSES[change["status"]]
             task.platform = platforms[1 - spec["platform"]]
-            services.task_save(task)
+            services.task_save(task, by=self.member.user)
+        self._review(business, task, spec["reviews_after"])
         if spec["delete"]:
             services.task_delete(Task.objects.get(pk=task.pk))

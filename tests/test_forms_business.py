@@ -14,6 +14,7 @@ VALID = {
     "currency": "EUR",
     "time_zone": "Europe/Berlin",
     "hourly_rate": "42.50",
+    "approval_mode": "off",
 }
 NOT_NEGATIVE = "Ensure this value is greater than or equal to 0."
 BAD_URL = "Enter a valid URL."

@@ -145,6 +145,7 @@ def settings_post(business, **fields):
         "currency": business.currency,
         "time_zone": business.time_zone,
         "hourly_rate": str(business.hourly_rate),
+        "approval_mode": business.approval_mode,
         **fields,
     }
 

@@ -43,6 +43,7 @@ def url_arguments(w, reset_link):
         "time_entry_delete": [smo.pk, w["time"].pk],
         "result_create": [smm.pk],
         "result_delete": [smm.pk, w["result"].pk],
+        "task_review": [smo.pk, "request"],
         "calendar_reschedule": [smo.pk],
         "import_preview": [w["upload"].pk],
         "import_mapping": [w["upload"].pk],

@@ -20,7 +20,12 @@ class BusinessSettingsForm(BusinessForm):
     """The owner's settings page: the business's details and its security rule."""
 
     class Meta(BusinessForm.Meta):
-        fields = (*BusinessForm.Meta.fields, "require_mfa")
+        fields = (
+            *BusinessForm.Meta.fields,
+            "require_mfa",
+            "approval_mode",
+            "authors_cannot_approve",
+        )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,7 +46,7 @@ class BusinessSettingsForm(BusinessForm):
 class MemberRoleForm(forms.ModelForm):
     class Meta:
         model = Membership
-        fields = ("role",)
+        fields = ("role", "can_approve")
 
 
 class BusinessImportForm(forms.Form):

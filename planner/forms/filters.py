@@ -16,6 +16,9 @@ from planner.models import (
 )
 from planner.periods import DEFAULT_PRESET, MAX_DAYS, PRESETS, period_for
 from planner.selectors import off_pace
+from planner.teamwork.review import ApprovalMode, ReviewState
+
+WAITING_FOR_ME = "mine"
 
 
 class TaskFilterForm(forms.Form):
@@ -30,16 +33,34 @@ class TaskFilterForm(forms.Form):
         required=False,
         choices=[("", "Any pacing"), ("off", "Off pace (under or over)")],
     )
+    review = forms.ChoiceField(label="Review", required=False)
 
-    def __init__(self, *args, business, kind, **kwargs):
+    def __init__(self, *args, business, kind, member=None, **kwargs):
+        """`member`: the membership looking (for "waiting for me"; None offers no such choice)."""
         super().__init__(*args, **kwargs)
         self.business = business
+        self.member = member
         self.fields["platform"].queryset = Platform.objects.for_business(business)
         self.fields["campaign"].queryset = Campaign.objects.for_business(business)
         statuses = SmoStatus.choices if kind == Kind.SMO else SmmStatus.choices
         self.fields["status"].choices = [("", "Any status"), *statuses]
         if kind == Kind.SMO:
             del self.fields["pace"]  # organic posts have no budget
+        if business.approval_mode == ApprovalMode.OFF:
+            del self.fields["review"]
+        else:
+            mine = [(WAITING_FOR_ME, "Waiting for me")] if member and member.is_approver else []
+            self.fields["review"].choices = [("", "Any review state"), *mine, *ReviewState.choices]
+
+    def waiting_for_me(self):
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return data.get("review") == WAITING_FOR_ME
+
+    def review_state(self):
+        """The review state filtered on, if it is one the tallies count ("" if none)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        review = data.get("review", "")
+        return "" if review == WAITING_FOR_ME else review
 
     def words(self):
         """What the search looks for ("" for no search)."""
@@ -63,6 +84,14 @@ class TaskFilterForm(forms.Form):
             tasks = tasks.filter(status=data["status"])
         if data.get("pace") == "off":
             tasks = tasks.filter(off_pace(today))
+        review = data.get("review")
+        if review == WAITING_FOR_ME:
+            # In review, and (when authors may not approve their own) asked for by someone else.
+            tasks = tasks.filter(review_state=ReviewState.IN_REVIEW)
+            if self.business.authors_cannot_approve:
+                tasks = tasks.exclude(review_requested_by=self.member.user_id)
+        elif review:
+            tasks = tasks.filter(review_state=review)
         return tasks
 
 

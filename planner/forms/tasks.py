@@ -22,6 +22,8 @@ from planner.models import (
     SmoStatus,
     Task,
 )
+from planner.teamwork import review
+from planner.teamwork.review import ApprovalMode, ReviewState
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_content")
 UTM_HELP = "Leave blank for the planner's value (shown in the tagged URL below)."
@@ -54,6 +56,26 @@ class TaskForm(VersionedForm):
 
     def clean_estimated_hours(self):
         return quarter_hours(self.cleaned_data.get("estimated_hours"), allow_zero=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_approval(cleaned.get("status"))
+        return cleaned
+
+    def _check_approval(self, status):
+        """In "required" mode, refuse a status that needs an approval the task lacks (or
+        loses with this edit). services.task_save checks again under its lock."""
+        if self.business.approval_mode != ApprovalMode.REQUIRED or not status:
+            return
+        saved = self.instance.pk is not None
+        state = self.instance.review_state if saved else ReviewState.NONE
+        content = {name.removesuffix("_id") for name in review.CONTENT_FIELDS[self.kind]}
+        if saved and content & set(self.changed_data):
+            state = review.after_content_edit(ApprovalMode.REQUIRED, self.kind, state, status)
+        old = self.instance.status if saved else None
+        refusal = review.status_refusal(ApprovalMode.REQUIRED, self.kind, old, status, state)
+        if refusal:
+            self.add_error("status", refusal)
 
 
 class SmoTaskForm(TaskForm):

@@ -18,6 +18,7 @@ from planner.models.base import (
     money_field,
     new_feed_token,
 )
+from planner.teamwork.review import ApprovalMode
 
 
 class Role(models.TextChoices):
@@ -49,6 +50,15 @@ class Business(models.Model):
         default=False,
         help_text="Every member must set up an authenticator app before opening this business.",
     )
+    approval_mode = models.CharField(
+        "approval", max_length=10, choices=ApprovalMode.choices, default=ApprovalMode.OFF
+    )
+    authors_cannot_approve = models.BooleanField(
+        "an author cannot approve their own work",
+        default=True,
+        help_text="Whoever asked for a review, or made the last change, needs someone else's "
+        "approval.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = BusinessQuerySet.as_manager()
@@ -61,6 +71,10 @@ class Business(models.Model):
                 condition=Q(hourly_rate__gte=0),
                 name="business_hourly_rate_non_negative",
                 violation_error_message="The hourly rate cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(approval_mode__in=ApprovalMode.values),
+                name="business_approval_mode_valid",
             ),
         ]
 
@@ -116,6 +130,12 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    # Owners always approve; an owner can let an editor or a viewer (a client) approve too.
+    can_approve = models.BooleanField(
+        "approver",
+        default=False,
+        help_text="Can approve work and request changes (owners always can).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantQuerySet.as_manager()
@@ -140,3 +160,7 @@ class Membership(models.Model):
     @property
     def is_owner(self):
         return self.role == Role.OWNER
+
+    @property
+    def is_approver(self):
+        return self.role == Role.OWNER or self.can_approve

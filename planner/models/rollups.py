@@ -8,6 +8,7 @@ from planner.models.business import Business
 from planner.models.campaigns import Campaign
 from planner.models.platforms import Platform
 from planner.models.tasks import Kind
+from planner.teamwork.review import ReviewState
 
 
 class RollupSums(models.Model):
@@ -70,12 +71,13 @@ class MonthlyRollup(RollupSums):
 
 
 class TaskTally(models.Model):
-    """How many tasks a business has per kind, status, platform and campaign, for the
-    dashboard's pipeline. Counted in and out by services.task_save and task_delete."""
+    """How many tasks a business has per kind, status, review state, platform and campaign, for
+    the dashboard's pipeline. Counted in and out by services.task_save and task_delete."""
 
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="tallies")
     kind = models.CharField(max_length=3, choices=Kind.choices)
     status = models.CharField(max_length=10)
+    review_state = models.CharField(max_length=10, default=ReviewState.NONE)
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="+", null=True, blank=True
@@ -93,8 +95,9 @@ class TaskTally(models.Model):
 
 
 class CalendarTally(models.Model):
-    """How many posts and ad flights the calendar has on each day, per kind, status, platform
-    and campaign, so its "+K more" counts come from a few rows instead of every task.
+    """How many posts and ad flights the calendar has on each day, per kind, status, review
+    state, platform and campaign, so its "+K more" counts come from a few rows instead of every
+    task.
 
     `count` is posts published that day (SMO) or ads whose flight includes it (SMM); `starts`
     is the ads whose flight begins that day (for posts it equals `count`). Counted in and out
@@ -105,6 +108,7 @@ class CalendarTally(models.Model):
     date = models.DateField()
     kind = models.CharField(max_length=3, choices=Kind.choices)
     status = models.CharField(max_length=10)
+    review_state = models.CharField(max_length=10, default=ReviewState.NONE)
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="+", null=True, blank=True

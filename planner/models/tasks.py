@@ -24,6 +24,7 @@ from planner.models.base import (
 from planner.models.business import Business
 from planner.models.campaigns import Campaign
 from planner.models.platforms import Platform
+from planner.teamwork.review import ReviewState
 
 
 class Kind(models.TextChoices):
@@ -125,6 +126,20 @@ class Task(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = version_field()
+    # Review and approval (planner/teamwork/review.py): moved only by the teamwork services
+    # and services.task_save, never typed. The author of a review is who asked for it, or
+    # whose edit sent approved work back to review.
+    review_state = models.CharField(
+        "review", max_length=10, choices=ReviewState.choices, default=ReviewState.NONE
+    )
+    review_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     # The day the task's production cost and estimate count in a period: the post's publish
     # day or the ad's first flight day (else the day it was created), in the business's time
     # zone. Set by services.task_save, never typed.
@@ -229,6 +244,11 @@ class Task(models.Model):
                 fields=["business", "kind", "status", "flight_end", "id"],
                 name="task_status_flight_end_id",
             ),
+            # The lists narrowed to a review state ("waiting for me" is one), newest first.
+            models.Index(
+                fields=["business", "kind", "review_state", "-created_at", "-id"],
+                name="task_review_newest",
+            ),
             # Pipeline counts and task lists narrowed to one campaign or platform.
             models.Index(
                 fields=["business", "campaign", "kind", "status"], name="task_campaign_status"
@@ -272,6 +292,11 @@ class Task(models.Model):
                 | Q(kind=Kind.SMM, status__in=SmmStatus.values),
                 name="task_status_valid_for_kind",
                 violation_error_message="This status is not one this kind of task can have.",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_state__in=ReviewState.values),
+                name="task_review_state_valid",
+                violation_error_message="This is not a review state.",
             ),
             models.CheckConstraint(
                 condition=Q(estimated_hours__gte=0),

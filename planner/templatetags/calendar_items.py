@@ -14,7 +14,12 @@ register = template.Library()
 
 
 def _status(task):
-    return escape(task.get_status_display())
+    """The status, and the review state where review is on and the task is in it (the view
+    sets `review_label`)."""
+    review = getattr(task, "review_label", "")
+    return escape(task.get_status_display()) + (
+        f' · <span class="cal-review">{escape(review)}</span>' if review else ""
+    )
 
 
 @register.simple_tag(takes_context=True)

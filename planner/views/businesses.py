@@ -123,11 +123,16 @@ def member_edit(request, pk):
     form = MemberRoleForm(request.POST or None, instance=membership)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_change_role(membership, form.cleaned_data["role"])
+            services.member_change_role(
+                membership, form.cleaned_data["role"], form.cleaned_data["can_approve"]
+            )
         except ValidationError as error:
             form.add_error("role", error)
         else:
-            messages.success(request, f"{membership.user.username} is now {membership.role}.")
+            approver = " and an approver" if membership.can_approve else ""
+            messages.success(
+                request, f"{membership.user.username} is now {membership.role}{approver}."
+            )
             return redirect("member_list", business_id=request.business.pk)
     return render(
         request,

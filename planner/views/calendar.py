@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,6 +37,7 @@ from planner.models import (
     Task,
     new_feed_token,
 )
+from planner.teamwork.review import ApprovalMode, ReviewState
 
 KIND_CHOICES = [
     ("", "Posts and ads"),
@@ -54,12 +56,14 @@ STATUS_CHOICES = [
     (SmmStatus.COMPLETED, "Completed (SMM)"),
     (SmoStatus.ARCHIVED, "Archived"),
 ]
-FILTERS = ("platform", "campaign", "kind", "status")
+FILTERS = ("platform", "campaign", "kind", "status", "review_state")
 # A busy day or week of the month view shows this many, then links to the week for the rest.
 MONTH_POSTS_SHOWN = 4  # posts a day
 MONTH_BARS_SHOWN = 6  # ad bars a week
 # The week view shows this many posts a day and ad flights a week, and pages through the rest.
 WEEK_SHOWN = 20
+# What an item says of its review state (nothing when it is not in review).
+REVIEW_SHOWN = {s: label for s, label in ReviewState.choices if s != ReviewState.NONE}
 PLACEHOLDER_DATE = "1999-12-31"  # replaced by each day's date in its link to the week
 MAX_PAGE = 10_000
 
@@ -76,11 +80,16 @@ class CalendarForm(forms.Form):
     )
     kind = forms.ChoiceField(choices=KIND_CHOICES, required=False)
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
+    review_state = forms.ChoiceField(
+        label="Review", choices=[("", "Any review state"), *ReviewState.choices], required=False
+    )
 
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["platform"].queryset = Platform.objects.for_business(business)
         self.fields["campaign"].queryset = Campaign.objects.for_business(business)
+        if business.approval_mode == ApprovalMode.OFF:
+            del self.fields["review_state"]
 
     def clean_date(self):
         date = self.cleaned_data.get("date")
@@ -149,6 +158,7 @@ def calendar(request):
         page=page,
     )
     weeks = result.weeks
+    review_labels = {} if request.business.approval_mode == ApprovalMode.OFF else REVIEW_SHOWN
     # Links and dates made once here, not by {% url %} and |date in every cell (~40 µs each).
     url_of = _url_maker(request.business.pk)
     week_url = _calendar_url(request, WEEK, datetime.date.fromisoformat(PLACEHOLDER_DATE), filters)
@@ -160,6 +170,7 @@ def calendar(request):
                 ad.page_url = url_of("smm_detail", ad.pk)
                 ad.flight_short = f"{date_format(first, 'j M')} – {date_format(last, 'j M')}"
                 ad.flight_long = f"{date_format(first, 'j F')} – {date_format(last, 'j F')}"
+                ad.review_label = review_labels.get(ad.review_state, "")
         for day in week.days:
             day.iso = day.date.isoformat()
             day.dow, day.mon = date_format(day.date, "D"), date_format(day.date, "M")
@@ -174,6 +185,7 @@ def calendar(request):
                 post.at_input = f"{local:%Y-%m-%dT%H:%M}"
                 post.page_url = url_of("smo_detail", post.pk)
                 post.move_url = url_of("calendar_reschedule", post.pk)
+                post.review_label = review_labels.get(post.review_state, "")
 
     def link(view, date, page=1):
         return _calendar_url(request, view, date, filters, page)
@@ -247,11 +259,14 @@ def reschedule(request, pk):
         messages.error(request, f"“{task.title}” was not moved: {_errors(form)}")
         return _back(request)
     try:
-        task = services.task_save(form.save(commit=False), seen_version)
+        task = services.task_save(form.save(commit=False), seen_version, by=request.user)
     except services.EditConflict:
         messages.error(
             request, f"“{task.title}” was changed by someone else just now; nothing was moved."
         )
+        return _back(request)
+    except ValidationError as error:  # the approval mode changed since the form checked
+        messages.error(request, f"“{task.title}” was not moved: {' '.join(error.messages)}")
         return _back(request)
     if task.scheduled_at:
         when = timezone.localtime(task.scheduled_at)

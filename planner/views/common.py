@@ -1,6 +1,7 @@
 """Small pieces the CRUD views share."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +28,8 @@ def form_page(
             except services.EditConflict as conflict:
                 form.conflict(conflict.current)
                 status = 409
+            except ValidationError as error:  # a rule the service checks again under its lock
+                form.add_error(None, error)
             else:
                 messages.success(request, message)
                 return redirect(success_url)

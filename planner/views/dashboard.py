@@ -11,7 +11,9 @@ from planner.access import member_required
 from planner.dashboard import Filters, dashboard_summary
 from planner.exports import safe_cell
 from planner.forms import DashboardFilterForm
+from planner.forms.filters import WAITING_FOR_ME
 from planner.kpis import money
+from planner.teamwork.review import ApprovalMode
 
 
 def _dashboard(request, lists=True):
@@ -50,6 +52,34 @@ def _pipeline(request, board):
     return rows
 
 
+def _review(request, board):
+    """Counts by review state per kind, each linking to the list filtered by it, and "waiting
+    for me" for approvers (its list counts it). None when review is off."""
+    if request.business.approval_mode == ApprovalMode.OFF:
+        return None
+    filters = {}
+    if board.filters.campaign:
+        filters["campaign"] = board.filters.campaign.pk
+    if board.filters.platform:
+        filters["platform"] = board.filters.platform.pk
+    rows = []
+    for kind, states in board.review.items():
+        base = reverse(f"{kind}_list", args=[request.business.pk])
+        rows.append(
+            (
+                kind,
+                [
+                    (value, label, count, f"{base}?{urlencode({**filters, 'review': value})}")
+                    for value, label, count in states
+                ],
+                f"{base}?{urlencode({**filters, 'review': WAITING_FOR_ME})}"
+                if request.membership.is_approver
+                else None,
+            )
+        )
+    return rows
+
+
 @member_required()
 def dashboard(request):
     form, board = _dashboard(request)
@@ -69,6 +99,7 @@ def dashboard(request):
         "charts": board.chart_data(),
         "series_rows": list(series_rows),
         "pipeline": _pipeline(request, board),
+        "review": _review(request, board),
         "query": request.GET.urlencode(),
     }
     return render(

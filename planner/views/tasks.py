@@ -3,6 +3,7 @@
 from contextlib import nullcontext
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import FileResponse, Http404, StreamingHttpResponse
@@ -16,20 +17,25 @@ from planner.access import get_for_business, member_required
 from planner.forms import TASK_FORMS, ResultEntryForm, TaskFilterForm, TimeEntryForm
 from planner.models import Campaign, Kind, Platform, ResultEntry, Role, Task, TimeEntry
 from planner.selectors import task_pacing, task_totals
+from planner.teamwork.selectors import review_panel
 from planner.views.common import PAGE_SIZE, business_url, delete_page, form_page
 
 LABELS = {Kind.SMO: "SMO post", Kind.SMM: "SMM ad campaign"}
 
 
-def _task(request, pk, kind=None):
-    tasks = Task.objects.select_related("platform", "campaign", "assignee", "business")
+def find_task(request, pk, kind=None):
+    tasks = Task.objects.select_related(
+        "platform", "campaign", "assignee", "business", "review_requested_by"
+    )
     if kind:
         tasks = tasks.filter(kind=kind)
     return get_for_business(tasks, request.business, pk=pk)
 
 
 def _filtered_tasks(request, kind):
-    filters = TaskFilterForm(request.GET or None, business=request.business, kind=kind)
+    filters = TaskFilterForm(
+        request.GET or None, business=request.business, kind=kind, member=request.membership
+    )
     tasks = filters.apply(
         Task.objects.for_business(request.business)
         .filter(kind=kind)
@@ -69,8 +75,10 @@ def _list_count(request, kind, filters, tasks):
     """(count, capped): from TaskTally when only the platform, campaign and status filter;
     else a count that stops at MATCHES_COUNTED (the list then pages through those)."""
     data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
-    if not data.get("q", "").strip() and not data.get("pace"):
+    if not data.get("q", "").strip() and not data.get("pace") and not filters.waiting_for_me():
         keys = {name: data[name] for name in ("platform", "campaign", "status") if data.get(name)}
+        if filters.review_state():
+            keys["review_state"] = filters.review_state()
         counts = selectors.task_counts(request.business, "kind", kind=kind, **keys)
         return sum(row[kind] for row in counts.values()), False
     count = tasks.order_by()[: MATCHES_COUNTED + 1].count()
@@ -96,6 +104,7 @@ def task_list(request, kind):
             "filters": filters,
             "page": page,
             "capped": capped,
+            "show_review": "review" in filters.fields,
             "matches_counted": MATCHES_COUNTED,
             "query": query.urlencode(),
         },
@@ -115,7 +124,7 @@ def task_export(request, kind):
         job = exports.start_export(
             request.business,
             request.user,
-            exports.tasks_payload(kind, query, timezone.localdate()),
+            exports.tasks_payload(kind, query, timezone.localdate(), request.user.pk),
             label=f"Export of the {LABELS[kind]}s (CSV)",
         )
         return redirect("job_detail", business_id=request.business.pk, pk=job.pk)
@@ -189,9 +198,13 @@ def task_create(request, kind):
         request.POST or None, request.FILES or None, business=request.business, initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        task = services.task_save(form.save(commit=False))
-        messages.success(request, f"{LABELS[kind]} created.")
-        return redirect(business_url(request, f"{kind}_detail", task.pk))
+        try:
+            task = services.task_save(form.save(commit=False), by=request.user)
+        except ValidationError as error:  # the approval mode changed since the form checked
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{LABELS[kind]} created.")
+            return redirect(business_url(request, f"{kind}_detail", task.pk))
     return render(
         request,
         "tasks/task_form.html",
@@ -202,12 +215,14 @@ def task_create(request, kind):
 
 @member_required()
 def task_detail(request, kind, pk):
-    return _render_detail(request, _task(request, pk, kind))
+    return render_detail(request, find_task(request, pk, kind))
 
 
-def _render_detail(request, task, status=200, **forms):
-    """The task page; after a bad time or result entry, with that form's errors at its fields."""
+def render_detail(request, task, status=200, review=(None, None), **forms):
+    """The task page; after a bad time or result entry, or a refused review move (`review`:
+    its form and action), with that form's errors where it was filled in."""
     can_edit = request.membership.can_edit
+    review_form, review_action = review
     context = {
         "task": task,
         "kind": task.kind,
@@ -226,6 +241,9 @@ def _render_detail(request, task, status=200, **forms):
         if can_edit
         else None,
         "result_form": ResultEntryForm(task=task, auto_id="result_%s") if can_edit else None,
+        "review": review_panel(
+            request.business, request.membership, request.user, task, review_form, review_action
+        ),
         **forms,
     }
     return render(request, "tasks/task_detail.html", context, status=status)
@@ -233,10 +251,16 @@ def _render_detail(request, task, status=200, **forms):
 
 @member_required(Role.EDITOR)
 def task_edit(request, kind, pk):
-    task = _task(request, pk, kind)
+    task = find_task(request, pk, kind)
     form = TASK_FORMS[kind](
         request.POST or None, request.FILES or None, instance=task, business=request.business
     )
+
+    def save(task, seen_version):
+        services.task_save(task, seen_version, by=request.user)
+        if task.review_notice:
+            messages.info(request, task.review_notice)
+
     return form_page(
         request,
         form,
@@ -244,14 +268,14 @@ def task_edit(request, kind, pk):
         title=f"Edit {task.title}",
         success_url=business_url(request, f"{kind}_detail", task.pk),
         message=f"{LABELS[kind]} saved.",
-        save=services.task_save,
+        save=save,
         kind=kind,
     )
 
 
 @member_required(Role.EDITOR)
 def task_delete(request, kind, pk):
-    task = _task(request, pk, kind)
+    task = find_task(request, pk, kind)
     return delete_page(
         request,
         task,
@@ -265,7 +289,7 @@ def task_delete(request, kind, pk):
 @member_required()
 def task_image(request, pk):
     """Post images are business data, so they are served only to the business's members."""
-    task = _task(request, pk)
+    task = find_task(request, pk)
     if not task.image:
         raise Http404("No image.")
     file = task.image.open("rb")
@@ -279,10 +303,10 @@ def task_image(request, pk):
 @member_required(Role.EDITOR)
 @require_POST
 def time_entry_create(request, pk):
-    task = _task(request, pk)
+    task = find_task(request, pk)
     form = TimeEntryForm(request.POST, business=request.business, auto_id="time_%s")
     if not form.is_valid():
-        return _render_detail(request, task, status=400, time_form=form)
+        return render_detail(request, task, status=400, time_form=form)
     form.instance.task = task
     services.entry_save(form.save(commit=False))
     messages.success(request, "Time logged.")
@@ -292,7 +316,7 @@ def time_entry_create(request, pk):
 @member_required(Role.EDITOR)
 @require_POST
 def time_entry_delete(request, pk, entry_pk):
-    task = _task(request, pk)
+    task = find_task(request, pk)
     entry = get_for_business(TimeEntry.objects.filter(task=task), request.business, pk=entry_pk)
     services.entry_delete(entry)
     messages.success(request, "Time entry deleted.")
@@ -302,7 +326,7 @@ def time_entry_delete(request, pk, entry_pk):
 @member_required(Role.EDITOR)
 @require_POST
 def result_create(request, pk):
-    task = _task(request, pk)
+    task = find_task(request, pk)
     form = ResultEntryForm(request.POST, task=task, auto_id="result_%s")
     if form.is_valid():
         form.instance.task = task
@@ -311,7 +335,7 @@ def result_create(request, pk):
         except IntegrityError:  # the same day was recorded a moment ago, by someone else
             form.add_error("date", ResultEntryForm.DUPLICATE_DAY)
     if not form.is_valid():
-        return _render_detail(request, task, status=400, result_form=form)
+        return render_detail(request, task, status=400, result_form=form)
     messages.success(request, "Results recorded.")
     return redirect(business_url(request, f"{task.kind}_detail", task.pk) + "#results")
 
@@ -319,7 +343,7 @@ def result_create(request, pk):
 @member_required(Role.EDITOR)
 @require_POST
 def result_delete(request, pk, entry_pk):
-    task = _task(request, pk)
+    task = find_task(request, pk)
     entry = get_for_business(ResultEntry.objects.filter(task=task), request.business, pk=entry_pk)
     services.entry_delete(entry)
     messages.success(request, "Results deleted.")

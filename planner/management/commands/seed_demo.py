@@ -36,6 +36,7 @@ from planner.models import (
     Task,
     TimeEntry,
 )
+from planner.teamwork.review import ApprovalMode, ReviewState
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_USERS = (("demo", Role.OWNER), ("demo-editor", Role.EDITOR), ("demo-viewer", Role.VIEWER))
@@ -218,6 +219,18 @@ def _quarter_hours(rng, low, high):
     return Decimal(rng.randint(int(low * 4), int(high * 4))) / 4
 
 
+# Drafts in each review state, asked for by the demo editor (so "waiting for me" has work for
+# the demo owner).
+DRAFT_REVIEW_STATES = (ReviewState.IN_REVIEW, ReviewState.APPROVED, ReviewState.CHANGES, None)
+
+
+def _review_fields(index, status, editor_id):
+    state = DRAFT_REVIEW_STATES[index % len(DRAFT_REVIEW_STATES)] if status == "draft" else None
+    if state is None:
+        return {}
+    return {"review_state": state, "review_requested_by_id": editor_id}
+
+
 def seed(name, task_count, days, seed_value):
     rng = random.Random(seed_value)
     tz = ZoneInfo("Europe/Berlin")
@@ -231,6 +244,7 @@ def seed(name, task_count, days, seed_value):
         currency="EUR",
         time_zone="Europe/Berlin",
         hourly_rate=Decimal("45.00"),
+        approval_mode=ApprovalMode.OPTIONAL,  # so the demo shows review at work
     )
     Membership.objects.bulk_create(
         Membership(business=business, user=user, role=role)
@@ -329,6 +343,7 @@ def seed(name, task_count, days, seed_value):
             fields.update(_smo_fields(rng, index, topic, platform, today, days, tz))
         else:
             fields.update(_smm_fields(rng, index, topic, today, days))
+        fields.update(_review_fields(index, fields["status"], user_ids[1]))
         task = SimpleNamespace(
             pk=task_id, business_id=business.pk, created_at=now, **TASK_BLANKS | fields
         )
