@@ -514,7 +514,13 @@ def run_import_job(job, progress):
         raise JobRefused("This report was cancelled before it was imported.")
 
     def record(preview):
+        from planner.teamwork.activity import record_business
+        from planner.teamwork.models import Verb
+
         Job.objects.filter(pk=job.pk).update(result=_job_result(preview))
+        record_business(
+            business.pk, job.started_by, Verb.IMPORTED, f"{job.label}: {summary(preview)}"
+        )
 
     try:
         preview = apply(upload, business, progress=progress, on_applied=record)

@@ -19,6 +19,9 @@ from planner.models import (
     new_feed_token,
     plannable_local_date,
 )
+from planner.teamwork import notify
+from planner.teamwork.activity import record, record_business, task_saved
+from planner.teamwork.models import Verb
 from planner.teamwork.services import review_on_save
 
 
@@ -78,20 +81,42 @@ def _owners_left_after(membership, new_role):
 
 
 @transaction.atomic
-def member_change_role(membership, role, can_approve=None):
+def member_change_role(membership, role, can_approve=None, by=None):
     """A member's new role (and whether they approve work, unless None: kept)."""
     if _owners_left_after(membership, role) == 0:
         raise ValidationError("The last owner cannot be demoted: make someone else owner first.")
+    saved = Membership.objects.get(pk=membership.pk)  # a form may have set the new values
+    before = (saved.get_role_display(), saved.can_approve)
     membership.role = role
     if can_approve is not None:
         membership.can_approve = can_approve
     membership.save(update_fields=["role", "can_approve"])
+    after = (membership.get_role_display(), membership.can_approve)
+    if after != before:
+        record_business(
+            membership.business_id,
+            by,
+            Verb.MEMBER,
+            f"{membership.user.get_username()}: {_member_words(*before)} → {_member_words(*after)}",
+        )
+
+
+def _member_words(role, approver):
+    return f"{role}{', approver' if approver else ''}"
 
 
 @transaction.atomic
-def member_remove(membership):
+def member_remove(membership, by=None):
     if _owners_left_after(membership, None) == 0:
         raise ValidationError("The last owner cannot be removed: make someone else owner first.")
+    name = membership.user.get_username()
+    left = by is not None and by.pk == membership.user_id
+    record_business(
+        membership.business_id,
+        by,
+        Verb.MEMBER,
+        f"{name} left the business" if left else f"{name} was removed ({membership.role})",
+    )
     membership.delete()
 
 
@@ -136,14 +161,18 @@ def task_save(task, seen_version=None, by=None):
         # Its time and results count under its kind, platform and campaign: they move too.
         rollups.count_entries(task, rollups.task_key(before), -1)
         rollups.count_entries(task, rollups.task_key(task), +1)
+    task_saved(before, task, by)
+    if task.assignee_id and (before is None or before.assignee_id != task.assignee_id):
+        notify.assigned(task, by, task.version)
     calendar_feed.forget_etag(task.business_id)
     return task
 
 
 @transaction.atomic
-def task_delete(task):
+def task_delete(task, by=None):
     rollups.lock(task.business_id)
     before = Task.objects.get(pk=task.pk)
+    record(before, by, Verb.DELETED)
     rollups.tally(before, -1)
     rollups.calendar_count(before, -1)
     rollups.count_task(before, -1)

@@ -98,6 +98,7 @@ urlpatterns = [
     path("businesses/import/", businesses.business_import, name="business_import"),
     path("b/<int:business_id>/", include(business_patterns)),
     *jobs_urls.top_level_patterns,
+    *teamwork_urls.urlpatterns,
     path("calendar/<slug:token>.ics", calendar.ical_feed, name="ical_feed"),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -13,6 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from planner import imports
 from planner.models import Role
+from planner.teamwork import links
+from planner.teamwork.models import Comment
 from planner.views.imports import MappingForm
 from tests.factories import MembershipFactory, ResultEntryFactory, TimeEntryFactory, UserFactory
 from tests.url_walk import make_export_job, make_invitation, make_job
@@ -21,6 +23,7 @@ READ = "read"  # viewers may GET
 EDIT = "edit"  # editors and owners
 OWN = "own"  # owners only
 MINE = "mine"  # owners, and the member who started it (the editor here); others get 404
+AUTHOR = "author"  # only the member who wrote it (the editor here); other members get 403
 
 TINY_PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -80,6 +83,10 @@ def world(
         "job": make_job(business, editor),
         "export_job": make_export_job(business, editor),
         "invitation": make_invitation(business, owner, "pending@example.com")[0],
+        "review_link": links.create(business, owner, label="Client", campaign=campaign)[0],
+        "comment": Comment.objects.create(
+            business=business, task=smo_task, author=editor, author_name="editor", body="Hi"
+        ),
     }
 
 
@@ -173,6 +180,17 @@ def _cases(w):
         "result_create": (EDIT, [smm.pk], {"date": day, "clicks": "3", "impressions": "9"}),
         "result_delete": (EDIT, [smm.pk, w["result"].pk], {}),
         "task_review": (EDIT, [smo.pk, "request"], {"seen_version": smo.version, "comment": ""}),
+        "comment_create": (EDIT, [smo.pk], {"body": "Looks good"}),
+        "comment_edit": (AUTHOR, [smo.pk, w["comment"].pk], {"body": "Looks better"}),
+        "business_activity": (OWN, [], None),
+        "task_activity": (READ, [smo.pk], None),
+        "review_link_list": (
+            OWN,
+            [],
+            {"label": "For the client", "campaign": campaign.pk, "days": "7"},
+        ),
+        "review_link_revoke": (OWN, [w["review_link"].pk], {}),
+        "comment_delete": (EDIT, [smo.pk, w["comment"].pk], {}),  # the author (editor), owners
         "import_upload": (
             EDIT,
             [],
@@ -260,6 +278,13 @@ NAMES = sorted(
         "result_create",
         "result_delete",
         "task_review",
+        "comment_create",
+        "comment_edit",
+        "comment_delete",
+        "business_activity",
+        "task_activity",
+        "review_link_list",
+        "review_link_revoke",
         "import_upload",
         "import_mapping",
         "import_preview",
@@ -317,7 +342,7 @@ def test_members_with_the_role_can(client_for, world, name, role):
     access, args, data = _cases(world)[name]
     url = url_for(world, name, args)
     client = client_for(world["users"][role])
-    allowed = access != OWN or role == "owner"
+    allowed = (access != OWN or role == "owner") and (access != AUTHOR or role == "editor")
     get_status = client.get(url).status_code
     if not allowed:
         assert get_status == 403
@@ -336,7 +361,8 @@ def test_members_with_the_role_can(client_for, world, name, role):
         assert response.status_code == 409
         assert snapshot() == before
         return
-    assert response.status_code == 302
+    # A new review link's secret is shown once, on the page that answers (not in a redirect).
+    assert response.status_code == (200 if name == "review_link_list" else 302)
     assert snapshot() != before
 
 
@@ -396,6 +422,16 @@ TOP_LEVEL = {
     "invitation_answer": LOGIN,  # POST only; 404 unless the invitation waits for this user
     "invitations_waiting": LOGIN,
     "healthz": PUBLIC,
+    # The user's own notifications, across the businesses they belong to (test_notifications).
+    "notification_inbox": LOGIN,
+    "notification_read_all": LOGIN,  # POST only
+    "notification_settings": LOGIN,
+    "notification_open": LOGIN,
+    # A client's review link: its secret is the key; a wrong one is a 404 (test_review_links
+    # walks live, revoked and expired links).
+    "review_link_page": "link",
+    "review_link_image": "link",
+    "review_link_decide": "link",  # POST only; anyone else's is a 404 (test_notifications)
     "my_job_detail": "mine",  # the user's own jobs outside a business; anyone else's are 404
     "my_job_progress": "mine",
 }
@@ -426,6 +462,10 @@ def _top_level_url(name, business):
         "account_confirm_email": ["bad-key"],
         "ical_feed": [business.ical_token],
         "invitation_answer": [0],
+        "notification_open": [0],
+        "review_link_page": ["no-such-link"],
+        "review_link_image": ["no-such-link", "ref"],
+        "review_link_decide": ["no-such-link", "ref", "approve"],
         "invitation_detail": [make_invitation(business, None)[1]] if name.startswith("inv") else [],
     }.get(name, [])
     if name == "account_reset_password_from_key":
@@ -441,6 +481,11 @@ def test_top_level_urls(client, business, owner, name):
         assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("account_login"))
         client.force_login(owner)
         assert client.get(url).status_code == 404
+    elif TOP_LEVEL[name] == "link":
+        assert anonymous.status_code in (404, 405)  # the decision is POST only
+        assert client.post(url).status_code in (403, 404)  # no CSRF token, or no such link
+        client.force_login(owner)
+        assert client.get(url).status_code in (404, 405)
     elif TOP_LEVEL[name] == FLOW:
         assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("account_login"))
     elif TOP_LEVEL[name] == LOGIN:

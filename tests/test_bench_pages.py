@@ -23,7 +23,18 @@ def test_every_business_page_is_timed_or_skipped_with_a_reason(db, tmp_path, cap
     timed = {label for label, row in rows.items() if "median_ms" in row}
     skipped = {label: row["skipped"] for label, row in rows.items() if "skipped" in row}
     # The pages people read are timed, with their queries and sizes.
-    timed_pages = ("dashboard", "calendar", "smo_list", "smm_list", "campaign_detail", "iCal feed")
+    timed_pages = (
+        "dashboard",
+        "calendar",
+        "smo_list",
+        "smm_list",
+        "campaign_detail",
+        "iCal feed",
+        "notification inbox",
+        "client review link",
+        "business_activity",
+        "task_activity",
+    )
     assert {"iCal feed, after an edit", "task save (an ad)"} <= timed
     for label in (*timed_pages, "iCal feed, after an edit"):
         assert label in timed, (label, skipped.get(label))

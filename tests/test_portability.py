@@ -78,7 +78,16 @@ def rows(business, only_user=None):
             for v in Campaign.objects.filter(business=business).order_by("pk").values()
         ],
         "tasks": [
-            strip(v, "platform_id", "campaign_id", "created_at", "updated_at", "version")
+            # Who asked for a review is a user of this installation: not carried (its state is).
+            strip(
+                v,
+                "platform_id",
+                "campaign_id",
+                "created_at",
+                "updated_at",
+                "version",
+                "review_requested_by_id",
+            )
             | {"platform": t.platform.handle, "campaign": t.campaign.name if t.campaign else None}
             | {"assignee_id": person(v["assignee_id"])}
             for t, v in zip(tasks, tasks.values(), strict=True)

@@ -17,6 +17,8 @@ from planner.accounts.models import (
     token_hash,
 )
 from planner.models import Business, Membership, new_feed_token
+from planner.teamwork.activity import record_business
+from planner.teamwork.models import Verb
 
 
 class InvitationRefused(Exception):
@@ -126,6 +128,15 @@ def accept(invitation, user):
     membership, created = Membership.objects.get_or_create(
         business_id=invitation.business_id, user=user, defaults={"role": invitation.role}
     )
+    if created:
+        inviter = invitation.invited_by.get_username() if invitation.invited_by else "an owner"
+        record_business(
+            invitation.business_id,
+            user,
+            Verb.MEMBER,
+            f"{user.get_username()} joined as {membership.get_role_display().lower()} "
+            f"(invited by {inviter})",
+        )
     invitation.status = InvitationStatus.ACCEPTED
     invitation.responded_at = timezone.now()
     invitation.responded_by = user
@@ -157,10 +168,10 @@ def waiting_for(user):
 
 
 @transaction.atomic
-def remove_member(membership):
+def remove_member(membership, by=None):
     """Remove a member (or a member leaving): access ends with their next request, and the
     calendar feed gets a new address, since they may have kept the old one."""
-    core_services.member_remove(membership)
+    core_services.member_remove(membership, by=by)
     Business.objects.filter(pk=membership.business_id).update(ical_token=new_feed_token())
 
 

@@ -69,7 +69,7 @@ def member_leave(request):
     error = None
     if request.method == "POST":
         try:
-            services.remove_member(request.membership)
+            services.remove_member(request.membership, by=request.user)
         except ValidationError as exc:
             error = exc.messages[0]
         else:

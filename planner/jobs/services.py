@@ -238,6 +238,7 @@ def _finish(job, status, *, result=None, error="", detail=""):
     job.refresh_from_db()
     if finished:  # for good: its uploaded file is no longer needed (once that is committed)
         transaction.on_commit(lambda: files.discard_input(job))
+        _tell_starter(job)
 
 
 def _retry_or_fail(job, error):
@@ -271,6 +272,15 @@ def _fail_in_place(job, now, reason):
         fields.append("payload")
     job.save(update_fields=fields)
     transaction.on_commit(lambda: files.discard_input(job))
+    _tell_starter(job)
+
+
+def _tell_starter(job):
+    """An ad-report import that ended, well or not, is told to who started it."""
+    if job.kind == JobKind.REPORT_IMPORT:
+        from planner.teamwork import notify  # the teamwork app builds on the jobs
+
+        transaction.on_commit(lambda: notify.import_finished(job), robust=True)
 
 
 def recover_stale(now=None):

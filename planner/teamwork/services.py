@@ -1,14 +1,16 @@
-"""Review writes. Each move locks the business (as every write that moves tallies does), checks
-the move against the table (review.decide) and the task's version, moves the state and the
-tallies that count it, and writes its activity row: all in one transaction."""
+"""Review moves and comments. Each move locks the business (as every write that moves tallies
+does), checks the move against the table (review.decide) and the task's version, moves the
+state and the tallies that count it, and writes its activity row: all in one transaction."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from planner import rollups
-from planner.models import Task
-from planner.teamwork import review
-from planner.teamwork.models import Activity
+from planner.models import Membership, Role, Task
+from planner.teamwork import mentions, notify, review
+from planner.teamwork.activity import record
+from planner.teamwork.models import Comment, Verb
 from planner.teamwork.review import Action, ReviewRefused, ReviewState
 
 STALE = (
@@ -16,21 +18,6 @@ STALE = (
     "review it again."
 )
 MAX_COMMENT = 5000
-
-
-def record(task, actor, verb, *, from_state="", to_state="", comment="", actor_name=None):
-    """Write one activity row for `task` (call inside the transaction of the change)."""
-    return Activity.objects.create(
-        business_id=task.business_id,
-        task=task,
-        task_title=task.title,
-        actor=actor,
-        actor_name=actor_name or (actor.get_username() if actor else "the planner"),
-        verb=verb,
-        from_state=from_state,
-        to_state=to_state,
-        comment=comment,
-    )
 
 
 @transaction.atomic
@@ -43,6 +30,10 @@ def review_task(business, task_id, action, *, user, membership, comment="", seen
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
         raise ReviewRefused(f"A comment can be at most {MAX_COMMENT:,} characters.")
+    try:
+        mentioned = mentioned_members(business, comment)
+    except ValidationError as error:
+        raise ReviewRefused(error.messages[0]) from None
     rollups.lock(business.pk)
     task = Task.objects.select_related("business").filter(pk=task_id, business=business).first()
     if task is None:
@@ -71,7 +62,12 @@ def review_task(business, task_id, action, *, user, membership, comment="", seen
     )
     rollups.tally(task, +1)
     rollups.calendar_count(task, +1)
-    record(task, user, action, from_state=before, to_state=task.review_state, comment=comment)
+    activity = record(
+        task, user, action, from_state=before, to_state=task.review_state, comment=comment
+    )
+    if comment:  # in the task's thread too, where the author reads and answers it
+        _add_comment(task, user, user.get_username(), comment, mentioned)
+    notify.review_moved(task, action, user, activity, comment)
     return task
 
 
@@ -113,7 +109,7 @@ def review_on_save(before, task, by):
     if refusal:
         raise ValidationError({"status": refusal})
     if sent_back:
-        record(
+        activity = record(
             task,
             by,
             Action.EDITED,
@@ -121,8 +117,93 @@ def review_on_save(before, task, by):
             to_state=task.review_state,
             comment="Changed: " + ", ".join(_label(task, name) for name in changed),
         )
+        if by is not None:
+            notify.review_moved(task, Action.EDITED, by, activity)
 
 
 def _label(task, name):
     field = task._meta.get_field(name.removesuffix("_id"))
     return str(field.verbose_name)
+
+
+# Comments.
+
+
+class CommentRefused(Exception):
+    """Not the commenter's to change, or gone."""
+
+
+def mentioned_members(business, body):
+    """The user ids `body` mentions; ValidationError naming any mention of a non-member."""
+    names = mentions.mentioned(body)
+    if not names:
+        return []
+    if len(names) > mentions.MAX_MENTIONS:
+        raise ValidationError(f"Mention at most {mentions.MAX_MENTIONS} people in one comment.")
+    members = {
+        username.lower(): user_id
+        for user_id, username in Membership.objects.filter(business=business).values_list(
+            "user_id", "user__username"
+        )
+    }
+    unknown = [name for name in names if name.lower() not in members]
+    if unknown:
+        listed = ", ".join(f"@{name}" for name in unknown[:5])
+        raise ValidationError(
+            f"{listed} {'is not a member' if len(unknown) == 1 else 'are not members'} of "
+            "this business: mention members only (type @ for the list)."
+        )
+    return [members[name.lower()] for name in names]
+
+
+def _add_comment(task, author, author_name, body, mentioned, by_client=False):
+    comment = Comment.objects.create(
+        business_id=task.business_id,
+        task=task,
+        author=author,
+        author_name=author_name,
+        by_client=by_client,
+        body=body,
+    )
+    notify.mentioned(comment, mentioned)
+    return comment
+
+
+@transaction.atomic
+def comment_add(task, *, author, body):
+    """A member's comment on `task`; ValidationError (at `body`) for bad mentions or length."""
+    body = _checked_body(body)
+    mentioned = mentioned_members(task.business, body)
+    comment = _add_comment(task, author, author.get_username(), body, mentioned)
+    record(task, author, Verb.COMMENT, comment=notify._excerpt(body, 300))
+    return comment
+
+
+@transaction.atomic
+def comment_edit(comment, *, user, body):
+    """The author's new text; people newly mentioned are told (the others were already)."""
+    if comment.author_id != user.pk or comment.by_client:
+        raise CommentRefused("Only its author can edit a comment.")
+    body = _checked_body(body)
+    mentioned = mentioned_members(comment.task.business, body)
+    comment.body, comment.edited_at = body, timezone.now()
+    comment.save(update_fields=["body", "edited_at"])
+    notify.mentioned(comment, mentioned)
+    return comment
+
+
+@transaction.atomic
+def comment_delete(comment, *, user, membership):
+    """Its author deletes their own; owners delete any."""
+    if comment.author_id != user.pk and membership.role != Role.OWNER:
+        raise CommentRefused("Only its author or an owner can delete a comment.")
+    comment.delete()
+
+
+def _checked_body(body):
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise ValidationError("Write something first.")
+    if len(body) > MAX_COMMENT:
+        raise ValidationError(f"A comment can be at most {MAX_COMMENT:,} characters.")
+    return body

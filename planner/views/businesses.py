@@ -124,7 +124,10 @@ def member_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.member_change_role(
-                membership, form.cleaned_data["role"], form.cleaned_data["can_approve"]
+                membership,
+                form.cleaned_data["role"],
+                form.cleaned_data["can_approve"],
+                by=request.user,
             )
         except ValidationError as error:
             form.add_error("role", error)
@@ -150,7 +153,7 @@ def member_remove(request, pk):
     error = None
     if request.method == "POST":
         try:
-            accounts_services.remove_member(membership)
+            accounts_services.remove_member(membership, by=request.user)
         except ValidationError as exc:
             error = exc.messages[0]
         else:

@@ -17,7 +17,7 @@ from planner.access import get_for_business, member_required
 from planner.forms import TASK_FORMS, ResultEntryForm, TaskFilterForm, TimeEntryForm
 from planner.models import Campaign, Kind, Platform, ResultEntry, Role, Task, TimeEntry
 from planner.selectors import task_pacing, task_totals
-from planner.teamwork.selectors import review_panel
+from planner.teamwork.selectors import comment_thread, review_panel
 from planner.views.common import PAGE_SIZE, business_url, delete_page, form_page
 
 LABELS = {Kind.SMO: "SMO post", Kind.SMM: "SMM ad campaign"}
@@ -218,7 +218,7 @@ def task_detail(request, kind, pk):
     return render_detail(request, find_task(request, pk, kind))
 
 
-def render_detail(request, task, status=200, review=(None, None), **forms):
+def render_detail(request, task, status=200, review=(None, None), comment_form=None, **forms):
     """The task page; after a bad time or result entry, or a refused review move (`review`:
     its form and action), with that form's errors where it was filled in."""
     can_edit = request.membership.can_edit
@@ -243,6 +243,9 @@ def render_detail(request, task, status=200, review=(None, None), **forms):
         "result_form": ResultEntryForm(task=task, auto_id="result_%s") if can_edit else None,
         "review": review_panel(
             request.business, request.membership, request.user, task, review_form, review_action
+        ),
+        "thread": comment_thread(
+            request.business, request.membership, request.user, task, comment_form
         ),
         **forms,
     }
@@ -282,7 +285,7 @@ def task_delete(request, kind, pk):
         success_url=business_url(request, f"{kind}_list"),
         cancel_url=business_url(request, f"{kind}_detail", task.pk),
         warning="Its time entries and results are deleted with it.",
-        delete=services.task_delete,
+        delete=lambda task: services.task_delete(task, by=request.user),
     )
 
 

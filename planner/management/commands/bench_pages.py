@@ -130,6 +130,7 @@ def pages(business, owner):
     dashboard = reverse("dashboard", args=[business.pk])
     calendar = reverse("calendar", args=[business.pk])
     smo, smm = reverse("smo_list", args=[business.pk]), reverse("smm_list", args=[business.pk])
+    link = _review_link(business, owner)
     found += [
         ("dashboard, this year", dashboard, {"period": "year"}),
         ("calendar, week", calendar, {"view": "week"}),
@@ -138,9 +139,27 @@ def pages(business, owner):
         ("SMO list, page 500", smo, {"page": "500"}),
         ("iCal feed", reverse("ical_feed", args=[business.ical_token]), {}),
         ("invitations waiting", reverse("invitations_waiting"), {}),
+        ("notification inbox", reverse("notification_inbox"), {}),
+        ("client review link", link, {} if link else {"skipped": "no row"}),
         ("healthz", reverse("healthz"), {}),
     ]
     return found
+
+
+def _review_link(business, owner):
+    """A client's review link to the biggest campaign (made for the run, as an owner would)."""
+    from planner.teamwork import links
+
+    campaign = (
+        Campaign.objects.for_business(business)
+        .annotate(task_count=Count("tasks"))
+        .order_by("-task_count")
+        .first()
+    )
+    if campaign is None:
+        return None
+    _link, token = links.create(business, owner, label="Benchmark", campaign=campaign)
+    return reverse("review_link_page", args=[token])
 
 
 def _business_url_names():
@@ -198,6 +217,7 @@ def _examples(business, owner):
         ("task_image", "pk"): smo and smo.pk,
         ("time_entry_create", "pk"): smo and smo.pk,
         ("result_create", "pk"): smm and smm.pk,
+        ("task_activity", "pk"): smo and smo.pk,
     }
     for kind, task in task_for.items():
         for view in ("detail", "edit", "delete"):
