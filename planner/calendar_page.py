@@ -12,11 +12,13 @@ pages through the rest in that order; the month view links to it.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 
 from planner.calendar_feed import ONE_DAY, lay_out, local_midnight
 from planner.models import CalendarTally, Kind, Task
+from planner.rollups import calendar_days
 from planner.selectors import first_ids, ids_sql_between
+from planner.teamwork.review import ReviewState
 
 LONG_TEXT = ("post_text", "ad_text", "hashtags", "image_alt", "audience_interests")
 
@@ -54,15 +56,44 @@ def day_counts(business, start, end, filters):
     return counts
 
 
-def calendar_page(business, span, tz, today, *, filters, posts_shown, flights_shown, page=1):
+def waiting_counts(tasks, start, end):
+    """{day: DayCounts} counted from `tasks` themselves: for "waiting for me", which no tally
+    keeps (it depends on who looks). Two grouped queries over the work in review in the span,
+    the ads' flights spread over their days here (as rollups.refresh_calendar does)."""
+    counts = {}
+    posts = tasks.filter(kind=Kind.SMO, scheduled_at__isnull=False, work_date__range=(start, end))
+    for row in posts.values("work_date").annotate(n=Count("pk")).order_by():
+        counts.setdefault(row["work_date"], DayCounts()).posts += row["n"]
+    flights = tasks.filter(kind=Kind.SMM, flight_start__lte=end).filter(
+        Q(flight_end__gte=start) | Q(flight_end__isnull=True, flight_start__gte=start)
+    )
+    for row in flights.values("flight_start", "flight_end").annotate(n=Count("pk")).order_by():
+        ad = Task(kind=Kind.SMM, flight_start=row["flight_start"], flight_end=row["flight_end"])
+        for index, day in enumerate(calendar_days(ad)):
+            if start <= day <= end:
+                counts.setdefault(day, DayCounts()).ads += row["n"]
+                counts[day].ad_starts += row["n"] if index == 0 else 0
+    return counts
+
+
+def calendar_page(
+    business, span, tz, today, *, filters, posts_shown, flights_shown, page=1, waiting_for=None
+):
     """The weeks of `span` with at most `posts_shown` posts a day and `flights_shown` flights
     a week, from the `page`-th such slice of each (the week view pages; the month view shows
-    the first)."""
+    the first). `waiting_for`: a user, to show only the work in review waiting for them."""
 
-    # `filters`: platform, campaign, kind and status, each None/"" for all. Three queries.
+    # `filters`: platform, campaign, kind, status and review state, each None/"" for all.
+    # Three queries (four for "waiting for me").
     tally_filters = {name: value for name, value in filters.items() if value}
-    counts = day_counts(business, span.start, span.end, tally_filters)
     tasks = Task.objects.for_business(business).filter(**tally_filters).order_by()
+    if waiting_for is None:
+        counts = day_counts(business, span.start, span.end, tally_filters)
+    else:
+        tasks = tasks.filter(review_state=ReviewState.IN_REVIEW)
+        if business.authors_cannot_approve:
+            tasks = tasks.exclude(review_requested_by=waiting_for.pk)
+        counts = waiting_counts(tasks, span.start, span.end)
     low, high = (page - 1) * posts_shown, page * posts_shown
     parts, kinds = [], []
     days = [span.start + offset * ONE_DAY for offset in range((span.end - span.start).days + 1)]

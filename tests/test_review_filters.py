@@ -165,3 +165,109 @@ def test_a_user_of_another_business_is_no_author_here(client_for, optional, owne
         client_for(owner).get(list_url(optional, review="mine")).context["page"].paginator.count
         == 1
     )
+
+
+def test_calendar_waiting_for_me_counts_others_work_in_review(
+    client_for, optional, owner, editor, platform
+):
+    moment = timezone.make_aware(datetime.datetime(2026, 11, 20, 10))
+    add_tasks(
+        optional,
+        platform,
+        6,
+        review_state="in_review",
+        review_requested_by=editor,
+        scheduled_at=moment,
+    )
+    add_tasks(
+        optional,
+        platform,
+        2,
+        review_state="in_review",
+        review_requested_by=owner,
+        scheduled_at=moment,
+    )
+    add_tasks(optional, platform, 3, review_state="approved", scheduled_at=moment)
+    rollups.refresh_calendar(optional.pk)
+    url = reverse("calendar", args=[optional.pk])
+    month = client_for(owner).get(url, {"date": "2026-11-20", "review_state": "mine"})
+    assert month.status_code == 200
+    day = next(
+        d for w in month.context["weeks"] for d in w.days if d.date.day == 20 and d.date.month == 11
+    )
+    assert (len(day.posts), day.counts.posts, day.more) == (4, 6, 2)
+    assert all(p.review_requested_by_id == editor.pk for p in day.posts)
+    # Not offered to a member who approves nothing.
+    page = client_for(editor).get(url, {"date": "2026-11-20"})
+    assert ("mine", "Waiting for me") not in page.context["form"].fields["review_state"].choices
+
+
+def test_calendar_waiting_for_me_reads_the_same_queries_at_two_sizes(
+    client_for, optional, owner, editor, platform
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    moment = timezone.make_aware(datetime.datetime(2026, 11, 20, 10))
+    client = client_for(owner)
+    url = reverse("calendar", args=[optional.pk])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert (
+                client.get(url, {"date": "2026-11-20", "review_state": "mine"}).status_code == 200
+            )
+        return len(captured)
+
+    add_tasks(
+        optional,
+        platform,
+        10,
+        review_state="in_review",
+        review_requested_by=editor,
+        scheduled_at=moment,
+    )
+    rollups.refresh_calendar(optional.pk)
+    queries()
+    small = queries()
+    add_tasks(
+        optional,
+        platform,
+        2_000,
+        review_state="in_review",
+        review_requested_by=editor,
+        scheduled_at=moment,
+    )
+    assert queries() == small
+
+
+def test_waiting_counts_equal_the_tallies_for_the_same_work(optional, editor, platform):
+    from planner import calendar_page
+    from tests.factories import SmmTaskFactory, SmoTaskFactory
+
+    for offset in range(5):
+        SmmTaskFactory(
+            business=optional,
+            platform=platform,
+            flight_start=datetime.date(2026, 11, 1 + offset * 3),
+            flight_end=datetime.date(2026, 11, 5 + offset * 5),
+        )
+        SmoTaskFactory(
+            business=optional,
+            platform=platform,
+            scheduled_at=timezone.make_aware(datetime.datetime(2026, 11, 2 + offset, 9)),
+        )
+    SmmTaskFactory(
+        business=optional,
+        platform=platform,
+        flight_start=datetime.date(2026, 11, 9),
+        flight_end=None,
+    )
+    Task.objects.filter(business=optional).update(review_state="in_review")
+    rollups.refresh_tallies(optional.pk)
+    start, end = datetime.date(2026, 11, 4), datetime.date(2026, 11, 25)
+    tallies = calendar_page.day_counts(optional, start, end, {"review_state": "in_review"})
+    counted = calendar_page.waiting_counts(
+        Task.objects.filter(business=optional, review_state="in_review"), start, end
+    )
+    assert counted == tallies and sum(c.ads for c in counted.values()) > 0

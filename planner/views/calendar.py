@@ -25,6 +25,7 @@ from planner.access import get_for_business, member_required
 from planner.calendar_feed import MONTH, VIEWS, WEEK
 from planner.forms import DateInput, SmoTaskForm
 from planner.forms.base import ListedModelChoiceField
+from planner.forms.filters import WAITING_FOR_ME
 from planner.models import (
     Business,
     Campaign,
@@ -84,12 +85,19 @@ class CalendarForm(forms.Form):
         label="Review", choices=[("", "Any review state"), *ReviewState.choices], required=False
     )
 
-    def __init__(self, *args, business, **kwargs):
+    def __init__(self, *args, business, member=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["platform"].queryset = Platform.objects.for_business(business)
         self.fields["campaign"].queryset = Campaign.objects.for_business(business)
         if business.approval_mode == ApprovalMode.OFF:
             del self.fields["review_state"]
+        elif member is not None and member.is_approver:
+            choices = self.fields["review_state"].choices
+            self.fields["review_state"].choices = [
+                choices[0],
+                (WAITING_FOR_ME, "Waiting for me"),
+                *choices[1:],
+            ]
 
     def clean_date(self):
         date = self.cleaned_data.get("date")
@@ -135,7 +143,7 @@ def _page_number(request):
 
 @member_required()
 def calendar(request):
-    form = CalendarForm(request.GET, business=request.business)
+    form = CalendarForm(request.GET, business=request.business, member=request.membership)
     form.is_valid()
     today = timezone.localdate()  # the business's time zone is active (member_required)
     view = request.GET.get("view") if request.GET.get("view") in VIEWS else MONTH
@@ -144,6 +152,9 @@ def calendar(request):
     filters = {  # what the links keep: only valid values, as ids
         name: getattr(value, "pk", value) for name, value in chosen.items() if value
     }
+    waiting = chosen["review_state"] == WAITING_FOR_ME
+    if waiting:
+        chosen["review_state"] = None  # not a state the tallies count: see calendar_page
     tz = timezone.get_current_timezone()
     page = _page_number(request) if view == WEEK else 1
     shown = (MONTH_POSTS_SHOWN, MONTH_BARS_SHOWN) if view == MONTH else (WEEK_SHOWN, WEEK_SHOWN)
@@ -156,6 +167,7 @@ def calendar(request):
         posts_shown=shown[0],
         flights_shown=shown[1],
         page=page,
+        waiting_for=request.user if waiting else None,
     )
     weeks = result.weeks
     review_labels = {} if request.business.approval_mode == ApprovalMode.OFF else REVIEW_SHOWN
