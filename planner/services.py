@@ -233,6 +233,28 @@ def business_update(business):
     return business
 
 
+def _platform_moved(platform, target):
+    """The platform is content (planner/teamwork/review.py): approved work moved to another
+    platform goes back to review, and in "required" mode a scheduled post or running ad is
+    held back until approved again. The tallies are recounted by the caller."""
+    from planner.teamwork.review import HELD_BACK, ApprovalMode, ReviewState
+
+    approved = Task.objects.filter(platform=platform, review_state=ReviewState.APPROVED)
+    count = approved.count()
+    if not count:
+        return
+    if platform.business.approval_mode == ApprovalMode.REQUIRED:
+        for kind, (held, fallback) in HELD_BACK.items():
+            approved.filter(kind=kind, status=held).update(status=fallback)
+    approved.update(review_state=ReviewState.IN_REVIEW)
+    record_business(
+        platform.business_id,
+        None,
+        Verb.CHANGED,
+        f"{count} approved task(s) moved from {platform} to {target}: back to review",
+    )
+
+
 @transaction.atomic
 def move_tasks_and_delete(obj, field, target):
     """Delete a platform or campaign after moving its tasks to `target` (None: no campaign).
@@ -242,6 +264,8 @@ def move_tasks_and_delete(obj, field, target):
     """
     business_id = obj.business_id
     rollups.lock(business_id)
+    if field == "platform":
+        _platform_moved(obj, target)
     Task.objects.filter(**{field: obj}).update(**{field: target, "version": F("version") + 1})
     obj.delete()
     rollups.refresh(business_id)

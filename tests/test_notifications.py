@@ -82,8 +82,9 @@ def test_the_decision_is_told_to_the_author(
         move(smo_task, "request_changes", owner, "Shorter, @editor")
     decided = Notification.objects.get(kind="review_decided")
     assert decided.user == editor and "Shorter" in decided.text
-    # The comment is in the thread too, and its mention is a notification of its own.
-    assert told("mention") == [("editor", "mention")]
+    # The comment is in the thread too; its mention of the author, told of the decision
+    # already, tells them nothing more.
+    assert told("mention") == []
     with django_capture_on_commit_callbacks(execute=True):
         move(smo_task, "request", editor)
         move(smo_task, "approve", owner)
@@ -420,3 +421,37 @@ def test_a_real_import_job_tells_its_starter_when_it_ends(client_for, business, 
     assert row.user == editor and row.text.startswith("Import of meta_daily.csv: done")
     job = Job.objects.get(kind=JobKind.REPORT_IMPORT)
     assert row.url == reverse("job_detail", args=[business.pk, job.pk])
+
+
+def test_a_mention_in_a_review_comment_tells_who_the_move_does_not(
+    optional, owner, editor, viewer, smo_task, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        move(smo_task, "request", editor)
+        move(smo_task, "request_changes", owner, "@editor and @viewer: see this")
+    assert told("mention") == [("viewer", "mention")]
+    assert told("review_decided") == [("editor", "review_decided")]
+
+
+def test_a_second_digest_run_sends_only_what_arrived_since(business, owner):
+    NotificationPreference.objects.create(user=owner, kind="mention", email="digest")
+    notify.tell([owner.pk], business=business, kind="mention", key="a", text="First", url="/")
+    assert notify.send_digests() == 1
+    notify.tell([owner.pk], business=business, kind="mention", key="b", text="Second", url="/")
+    assert notify.send_digests() == 1
+    send_emails()
+    first, second = mail.outbox
+    assert "First" in first.body and "First" not in second.body and "Second" in second.body
+    assert set(Notification.objects.values_list("email_state", flat=True)) == {"sent"}
+
+
+def test_a_line_break_in_a_title_makes_no_broken_subject(
+    business, owner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify.tell(
+            [owner.pk], business=business, kind="mention", key="k", text="Two\nlines", url="/"
+        )
+    send_emails()
+    (message,) = mail.outbox
+    assert message.subject.endswith("Two lines")

@@ -423,3 +423,81 @@ def test_a_removed_approver_cannot_approve(client_for, optional, owner, editor, 
     Membership.objects.filter(user=other).delete()
     assert move(client, smo_task, "approve").status_code == 404
     assert state_of(smo_task) == "in_review"
+
+
+# Found in review: ways around the rules, closed.
+
+
+def test_editing_and_publishing_in_one_save_cannot_keep_an_approval(
+    client_for, required, owner, editor, smo_task
+):
+    approved(client_for, owner, editor, smo_task)
+    data = form_data(smo_task, status="scheduled", scheduled_at="2026-12-10T09:00")
+    assert client_for(editor).post(edit_url(smo_task), data).status_code == 302
+    smo_task.refresh_from_db()
+    before = all_rows()
+    both = form_data(smo_task, post_text="Rewritten", status="published")
+    response = client_for(editor).post(edit_url(smo_task), both)
+    assert_field_error(response, "status", "Approval is required")
+    assert all_rows() == before
+
+
+def test_whoever_changes_work_in_review_cannot_approve_it(
+    client_for, optional, owner, editor, smo_task
+):
+    move(client_for(editor), smo_task, "request")
+    assert (
+        client_for(owner)
+        .post(edit_url(smo_task), form_data(smo_task, post_text="Mine"))
+        .status_code
+        == 302
+    )
+    refused(move(client_for(owner), smo_task, "approve"), "someone else must approve it")
+    assert state_of(smo_task) == "in_review"
+
+
+def test_changes_requested_on_scheduled_approved_work_hold_it_back(
+    client_for, required, owner, editor, smo_task
+):
+    approved(client_for, owner, editor, smo_task)
+    data = form_data(smo_task, status="scheduled", scheduled_at="2026-12-10T09:00")
+    client_for(editor).post(edit_url(smo_task), data)
+    assert move(client_for(owner), smo_task, "request_changes", "Wait").status_code == 302
+    smo_task.refresh_from_db()
+    assert (smo_task.review_state, smo_task.status) == ("changes", "draft")
+    counted = {
+        (r.status, r.review_state): r.count
+        for r in TaskTally.objects.filter(business=required, kind="smo")
+        if r.count
+    }
+    assert counted == {("draft", "changes"): 1}
+
+
+def test_approved_work_moved_off_a_deleted_platform_goes_back_to_review(
+    client_for, required, owner, editor, smo_task, platform
+):
+    from tests.factories import PlatformFactory
+
+    approved(client_for, owner, editor, smo_task)
+    data = form_data(smo_task, status="scheduled", scheduled_at="2026-12-10T09:00")
+    client_for(editor).post(edit_url(smo_task), data)
+    other = PlatformFactory(business=required, kind="x", handle="other")
+    url = reverse("platform_delete", args=[required.pk, platform.pk])
+    assert client_for(owner).post(url, {"move_to": other.pk}).status_code == 302
+    smo_task.refresh_from_db()
+    assert (smo_task.platform, smo_task.review_state, smo_task.status) == (
+        other,
+        "in_review",
+        "draft",
+    )
+
+
+def test_an_edit_while_review_is_off_does_not_keep_the_approval(
+    client_for, optional, owner, editor, smo_task
+):
+    approved(client_for, owner, editor, smo_task)
+    optional.approval_mode = "off"
+    optional.save()
+    client_for(editor).post(edit_url(smo_task), form_data(smo_task, post_text="Off-time edit"))
+    assert state_of(smo_task) == "in_review"
+    assert not Activity.objects.filter(task=smo_task, verb="edited").exists()

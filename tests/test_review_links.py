@@ -296,3 +296,22 @@ def test_the_client_page_reads_the_same_queries_at_any_size(
     for _ in range(40):
         SmoTaskFactory(business=optional, platform=platform, campaign=campaign)
     assert queries() == small
+
+
+def test_a_client_sending_back_scheduled_work_holds_it_back(
+    client, business, owner, platform, campaign
+):
+    business.approval_mode = "required"
+    business.save()
+    post = SmoTaskFactory(business=business, platform=platform, campaign=campaign)
+    Task.objects.filter(pk=post.pk).update(
+        review_state="approved", status="scheduled", scheduled_at=timezone.now()
+    )
+    rollups.refresh_tallies(business.pk)
+    _created, token = links.create(business, owner, label="Acme", campaign=campaign)
+    ref = refs(client.get(page_url(token)))[post.pk]
+    post.refresh_from_db()
+    data = {"name": "Carla", "comment": "Not this week", "seen_version": post.version}
+    assert client.post(decide_url(token, ref, "request_changes"), data).status_code == 302
+    post.refresh_from_db()
+    assert (post.review_state, post.status) == ("changes", "draft")

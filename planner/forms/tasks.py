@@ -71,7 +71,9 @@ class TaskForm(VersionedForm):
         state = self.instance.review_state if saved else ReviewState.NONE
         content = {name.removesuffix("_id") for name in review.CONTENT_FIELDS[self.kind]}
         if saved and content & set(self.changed_data):
-            state = review.after_content_edit(ApprovalMode.REQUIRED, self.kind, state, status)
+            state = review.after_content_edit(
+                ApprovalMode.REQUIRED, self.kind, state, self.instance.status
+            )
         old = self.instance.status if saved else None
         refusal = review.status_refusal(ApprovalMode.REQUIRED, self.kind, old, status, state)
         if refusal:

@@ -21,6 +21,7 @@ from planner.teamwork import notify, review
 from planner.teamwork.activity import record
 from planner.teamwork.models import Comment, ReviewLink
 from planner.teamwork.review import Action, ReviewRefused
+from planner.teamwork.services import move_state
 
 DEFAULT_DAYS = 14
 MAX_DAYS = 90
@@ -137,12 +138,7 @@ def client_decides(link, task_id, action, *, name, comment, seen_version):
         comment=comment,
     )
     before = task.review_state
-    rollups.tally(task, -1)
-    rollups.calendar_count(task, -1)
-    task.review_state = transition.target
-    Task.objects.filter(pk=task.pk).update(review_state=task.review_state)
-    rollups.tally(task, +1)
-    rollups.calendar_count(task, +1)
+    move_state(task, transition.target)
     label = f"{name} (client)"
     activity = record(
         task,

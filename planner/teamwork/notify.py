@@ -7,6 +7,8 @@ those who chose it, else in the daily digest (`send_digests`, run by `manage.py 
 Every message is sent through Django's mail, which the jobs turn into a job (planner/jobs/mail.py).
 """
 
+import secrets
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -95,7 +97,7 @@ def send_instant(key, user_ids):
         )
         if claimed and row.user.email:
             send_mail(
-                f"{row.business.name}: {row.text}"[:200],
+                _subject(f"{row.business.name}: {row.text}"),
                 render_to_string(
                     "teamwork/notification_email.txt",
                     {"rows": [row], "site": settings.SITE_URL, "settings_url": _settings_url()},
@@ -121,27 +123,29 @@ def send_digests():
         rows = Notification.objects.filter(user_id=user_id, email_state=EmailState.DIGEST)
         left = rows.exclude(business__memberships__user_id=user_id)
         left.update(email_state=EmailState.OFF)
-        ids = list(rows.order_by("-created_at", "-id").values_list("pk", flat=True))
-        claimed = Notification.objects.filter(pk__in=ids, email_state=EmailState.DIGEST).update(
-            email_state=EmailState.SENT
-        )
+        # Claimed under a mark of this run's own, so two runs at once each send only the
+        # rows they claimed (a row arriving between them goes in the second's e-mail alone).
+        mark = "c" + secrets.token_hex(4)
+        claimed = rows.update(email_state=mark)
         if not claimed:
             continue  # another run sent them
+        mine = Notification.objects.filter(user_id=user_id, email_state=mark)
         listed = list(
-            Notification.objects.filter(pk__in=ids)
-            .select_related("user", "business")
-            .order_by("business__name", "-created_at", "-id")[:DIGEST_LISTED]
+            mine.select_related("user", "business").order_by(
+                "business__name", "-created_at", "-id"
+            )[:DIGEST_LISTED]
         )
+        mine.update(email_state=EmailState.SENT)
         user = listed[0].user
         if not user.email:
             continue
         send_mail(
-            f"Campaign planner: {len(ids)} update{'s' if len(ids) != 1 else ''} for you",
+            f"Campaign planner: {claimed} update{'s' if claimed != 1 else ''} for you",
             render_to_string(
                 "teamwork/notification_email.txt",
                 {
                     "rows": listed,
-                    "more": len(ids) - len(listed),
+                    "more": claimed - len(listed),
                     "site": settings.SITE_URL,
                     "settings_url": _settings_url(),
                     "digest": True,
@@ -152,6 +156,11 @@ def send_digests():
         )
         sent += 1
     return sent
+
+
+def _subject(text):
+    """A subject line: one line (a title typed elsewhere may hold a line break), bounded."""
+    return " ".join(text.split())[:200]
 
 
 def _settings_url():
@@ -182,7 +191,8 @@ def owner_ids(business):
 
 
 def review_moved(task, action, actor, activity, comment=""):
-    """After a review move: approvers are asked, or the author hears the decision."""
+    """After a review move: approvers are asked, or the author hears the decision. Returns
+    the user ids told (so a mention in the move's comment does not tell them again)."""
     from planner.teamwork.review import Action
 
     name, title = actor.get_username(), task.title
@@ -202,9 +212,10 @@ def review_moved(task, action, actor, activity, comment=""):
             url=task_url(task),
             task=task,
         )
-    elif action in (Action.APPROVE, Action.REQUEST_CHANGES) and task.review_requested_by_id:
+        return others
+    if action in (Action.APPROVE, Action.REQUEST_CHANGES) and task.review_requested_by_id:
         if task.review_requested_by_id == actor.pk:
-            return
+            return []
         text = (
             f"{name} approved “{title}”"
             if action == Action.APPROVE
@@ -219,6 +230,8 @@ def review_moved(task, action, actor, activity, comment=""):
             url=task_url(task),
             task=task,
         )
+        return [task.review_requested_by_id]
+    return []
 
 
 def client_decided(task, action, label, activity, comment, user_ids):

@@ -196,13 +196,21 @@ def changed_content(kind, before, after):
     return [name for name in CONTENT_FIELDS[kind] if before.get(name) != after.get(name)]
 
 
-def after_content_edit(mode, kind, state, status):
-    """The review state after an edit of the content: approved work goes back to review.
-    Work that is done (published, completed, archived) is left alone, as is any with review
-    off."""
-    if mode == ApprovalMode.OFF or state != S.APPROVED or status in DONE[kind]:
+def after_content_edit(mode, kind, state, old_status):
+    """The review state after an edit of the content: approved work goes back to review,
+    with review off too (hidden then, it must not come back approved when review is turned
+    on). Work that was done before the edit (published, completed, archived) is left alone:
+    the status before the edit counts, so editing and publishing in one save cannot keep an
+    approval."""
+    if state != S.APPROVED or old_status in DONE[kind]:
         return state
     return S.IN_REVIEW
+
+
+def after_changes_requested(mode, kind, status):
+    """The status when approved work is sent back by an approver or a client: in "required"
+    mode, a scheduled post or a running ad is held back as after an edit."""
+    return held_back(mode, kind, status, status, sent_back=True)
 
 
 def held_back(mode, kind, old_status, new_status, sent_back):

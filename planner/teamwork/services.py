@@ -11,7 +11,7 @@ from planner.models import Membership, Role, Task
 from planner.teamwork import mentions, notify, review
 from planner.teamwork.activity import record
 from planner.teamwork.models import Comment, Verb
-from planner.teamwork.review import Action, ReviewRefused, ReviewState
+from planner.teamwork.review import Action, ApprovalMode, ReviewRefused, ReviewState
 
 STALE = (
     "It was changed after you opened it: nothing was recorded. Read the new version, then "
@@ -52,23 +52,37 @@ def review_task(business, task_id, action, *, user, membership, comment="", seen
         comment=comment,
     )
     before = task.review_state
-    rollups.tally(task, -1)
-    rollups.calendar_count(task, -1)
-    task.review_state = transition.target
-    if action == Action.REQUEST:
-        task.review_requested_by = user
-    Task.objects.filter(pk=task.pk).update(
-        review_state=task.review_state, review_requested_by=task.review_requested_by_id
-    )
-    rollups.tally(task, +1)
-    rollups.calendar_count(task, +1)
+    move_state(task, transition.target, requested_by=user if action == Action.REQUEST else None)
     activity = record(
         task, user, action, from_state=before, to_state=task.review_state, comment=comment
     )
-    if comment:  # in the task's thread too, where the author reads and answers it
-        _add_comment(task, user, user.get_username(), comment, mentioned)
-    notify.review_moved(task, action, user, activity, comment)
+    told = notify.review_moved(task, action, user, activity, comment)
+    if comment:  # in the task's thread too, where the author reads and answers it; whoever
+        # the move itself tells is not told again of a mention in it
+        _add_comment(task, user, user.get_username(), comment, set(mentioned) - set(told))
     return task
+
+
+def move_state(task, target, requested_by=None):
+    """Move a task (read under the business's lock) to review state `target`, with its
+    tallies. Approved work sent back in "required" mode is held back (scheduled → draft,
+    active → paused) in the same move."""
+    rollups.tally(task, -1)
+    rollups.calendar_count(task, -1)
+    if task.review_state == ReviewState.APPROVED and target == ReviewState.CHANGES:
+        task.status = review.after_changes_requested(
+            task.business.approval_mode, task.kind, task.status
+        )
+    task.review_state = target
+    if requested_by is not None:
+        task.review_requested_by = requested_by
+    Task.objects.filter(pk=task.pk).update(
+        review_state=task.review_state,
+        review_requested_by=task.review_requested_by_id,
+        status=task.status,
+    )
+    rollups.tally(task, +1)
+    rollups.calendar_count(task, +1)
 
 
 def content_values(task):
@@ -95,8 +109,11 @@ def review_on_save(before, task, by):
         task.review_requested_by_id = before.review_requested_by_id
         old_status = before.status
         changed = review.changed_content(task.kind, content_values(before), content_values(task))
-        state = review.after_content_edit(mode, task.kind, before.review_state, task.status)
+        state = review.after_content_edit(mode, task.kind, before.review_state, before.status)
         sent_back = bool(changed) and state != before.review_state
+        if changed and before.review_state == ReviewState.IN_REVIEW and by is not None:
+            # Whoever changes work in review is one of its authors: they cannot approve it.
+            task.review_requested_by = by
     if sent_back:
         task.review_state, task.review_requested_by = state, by
         task.status = review.held_back(mode, task.kind, old_status, task.status, sent_back)
@@ -108,7 +125,9 @@ def review_on_save(before, task, by):
     refusal = review.status_refusal(mode, task.kind, old_status, task.status, task.review_state)
     if refusal:
         raise ValidationError({"status": refusal})
-    if sent_back:
+    if sent_back and mode == ApprovalMode.OFF:
+        task.review_notice = ""  # hidden while review is off: nobody is asked, nothing shown
+    elif sent_back:
         activity = record(
             task,
             by,
@@ -175,7 +194,8 @@ def comment_add(task, *, author, body):
     body = _checked_body(body)
     mentioned = mentioned_members(task.business, body)
     comment = _add_comment(task, author, author.get_username(), body, mentioned)
-    record(task, author, Verb.COMMENT, comment=notify._excerpt(body, 300))
+    # The text stays in the comment alone, so editing or deleting it leaves no copy behind.
+    record(task, author, Verb.COMMENT)
     return comment
 
 
