@@ -60,6 +60,8 @@ def test_draft_review_fix_approve_schedule(
     )
     owner_page.get_by_role("button", name="Open eddie asks you to review").click()
     expect(owner_page.get_by_role("heading", name="Spring launch")).to_be_visible()
+    # The autocomplete's script runs at the end of the page: type once it has.
+    owner_page.wait_for_load_state("load")
     comment = owner_page.get_by_test_id("comment-form").get_by_label("Comment")
     comment.press_sequentially("Nice. @ed")
     expect(owner_page.get_by_role("listbox", name="Members to mention")).to_be_visible()
