@@ -30,13 +30,19 @@ def _dashboard(request, lists=True):
     return form, dashboard_summary(filters, today=today, lists=lists)
 
 
-def _pipeline(request, board):
-    """Counts by status, each linking to the task list filtered the same way."""
+def _list_filters(board):
+    """The dashboard's campaign and platform, as the task lists' query string takes them."""
     filters = {}
     if board.filters.campaign:
         filters["campaign"] = board.filters.campaign.pk
     if board.filters.platform:
         filters["platform"] = board.filters.platform.pk
+    return filters
+
+
+def _pipeline(request, board):
+    """Counts by status, each linking to the task list filtered the same way."""
+    filters = _list_filters(board)
     rows = []
     for kind, statuses in board.pipeline.items():
         base = reverse(f"{kind}_list", args=[request.business.pk])
@@ -57,11 +63,7 @@ def _review(request, board):
     for me" for approvers (its list counts it). None when review is off."""
     if request.business.approval_mode == ApprovalMode.OFF:
         return None
-    filters = {}
-    if board.filters.campaign:
-        filters["campaign"] = board.filters.campaign.pk
-    if board.filters.platform:
-        filters["platform"] = board.filters.platform.pk
+    filters = _list_filters(board)
     rows = []
     for kind, states in board.review.items():
         base = reverse(f"{kind}_list", args=[request.business.pk])
