@@ -328,10 +328,13 @@ def test_a_feed_too_big_to_keep_is_built_each_time(
 
 
 def test_the_remembered_etag_is_the_day_s_and_forgotten_on_a_change(
-    client, business, platform, today
+    client, new_york, platform, today
 ):
+    """The feed's day is the business's: `today` is New York's, so the business is there too
+    (in UTC the test failed between midnight UTC and midnight in New York)."""
     from planner import calendar_feed
 
+    business = new_york
     SmoTaskFactory(business=business, platform=platform, scheduled_at=local(today, 12))
     first = client.get(feed_url(business))
     assert calendar_feed.remembered_etag(business, today)[0] == first["ETag"]
