@@ -175,6 +175,42 @@ class Dashboard:
         }
 
 
+# The figures of each platform × kind line, in the CSV's order (its header in words), and of
+# each side in the API's summary.
+SUMMARY_COLUMNS = (
+    ("hours", "hours"),
+    ("labour_cost", "labour cost"),
+    ("media_spend", "media spend"),
+    ("production_cost", "production cost"),
+    ("total_cost", "total cost"),
+    ("impressions", "impressions"),
+    ("reach", "reach"),
+    ("engagements", "engagements"),
+    ("clicks", "clicks"),
+    ("conversions", "conversions"),
+    ("conversion_value", "conversion value"),
+    ("effective_cpc", "effective CPC"),
+)
+
+
+def read_dashboard(business, query, today, lists=True):
+    """(the filter form, the Dashboard) for a query string's period, campaign and platform:
+    the page's, its CSV's and the API's. An invalid choice shows the default period (the form
+    says what was wrong)."""
+    from planner.forms import DashboardFilterForm  # the forms import the selectors
+
+    form = DashboardFilterForm(query or None, business=business)
+    valid = form.is_valid() if form.is_bound else True
+    data = form.cleaned_data if form.is_bound and valid else {}
+    filters = Filters(
+        business=business,
+        period=form.chosen_period(today),
+        campaign=data.get("campaign"),
+        platform=data.get("platform"),
+    )
+    return form, dashboard_summary(filters, today=today, lists=lists)
+
+
 def _totals(row, hourly_rate, kind):
     return KindTotals(
         hours=row.get("hours") or ZERO,

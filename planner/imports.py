@@ -412,6 +412,23 @@ def _apply_staged(business, upload, report, matches, preview, run, on_applied):
             on_applied(preview)
 
 
+def save_days(business, days, figure_names):
+    """Write task-days of figures (DayFigures of the business's tasks) in the caller's
+    transaction, as an import's locked step does: days that exist get `figure_names` replaced
+    (their other figures are kept), new days get 0 for the others; the touched days' rollups
+    and the ads' pacing are re-summed. Returns how many days were written."""
+    # The business's lock first: a request's few thousand days are copied in moments, and a
+    # writer that holds the lock and wants one of their rows then waits instead of deadlocking.
+    rollups.lock(business.pk)
+    run = uuid.uuid4().hex
+    _stage(run, 0, days, lambda done: None)
+    copied = _copy_staged(business, run, figure_names)
+    StagedResultDay.objects.filter(run=run).delete()
+    rollups.refresh(business.pk, sorted({day.date for day in days}))
+    rollups.refresh_pacing(business.pk, sorted({day.task_id for day in days}))
+    return copied
+
+
 def _targets(matches):
     return {match.key: (match.task_id, match.how == SKIP) for match in matches}
 

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from planner import calendar_feed, rollups
+from planner.api.keys import revoke_keys_of
 from planner.models import (
     ZERO,
     Business,
@@ -117,6 +118,7 @@ def member_remove(membership, by=None):
         Verb.MEMBER,
         f"{name} left the business" if left else f"{name} was removed ({membership.role})",
     )
+    revoke_keys_of(membership.business_id, membership.user)  # a key is its creator's power
     membership.delete()
 
 

@@ -48,10 +48,15 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "planner",
     "planner.jobs",
     "planner.accounts",
     "planner.teamwork",
+    "planner.api",
 ]
 
 MIDDLEWARE = [
@@ -391,4 +396,45 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+
+# The API (planner/api): keys or the session, JSON only, paged by cursor, one rate per caller.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "planner.api.authentication.ApiKeyAuthentication",
+        "planner.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["planner.api.parsers.BoundedJSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["planner.api.throttling.CallerThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "planner.api.pagination.ApiCursorPagination",
+    "PAGE_SIZE": 50,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per caller (an API key, a user, or an address without either): "600/minute".
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/minute")
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Campaign planner API",
+    "DESCRIPTION": (
+        "A business's platforms, campaigns, organic posts (SMO) and paid ads (SMM), their time "
+        "and results, and the organic / paid split. Authenticate with an API key "
+        "(`Authorization: Bearer cp_…`, created by an owner on the business's API keys page) "
+        "or, from the app's own pages, the session (with its CSRF token). Lists are paged by "
+        "cursor: follow `next`. A change sends If-Match with the row's ETag."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # Swagger UI's files from drf-spectacular-sidecar: served by the app, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Operations grouped by resource: platforms, campaigns, smo-tasks…
+    "SCHEMA_PATH_PREFIX": r"/api/v1(/businesses/\{business_id\})?",
 }

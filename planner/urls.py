@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from planner.accounts import urls as accounts_urls
+from planner.api import urls as api_urls
 from planner.jobs import urls as jobs_urls
 from planner.models import Kind
 from planner.teamwork import urls as teamwork_urls
@@ -73,6 +74,7 @@ business_patterns = [
     *jobs_urls.business_patterns,
     *accounts_urls.business_patterns,
     *teamwork_urls.business_patterns,
+    *api_urls.business_patterns,
 ]
 
 # The admin's own log-in form would skip MFA and e-mail verification: it sends to allauth's.
@@ -99,6 +101,7 @@ urlpatterns = [
     path("b/<int:business_id>/", include(business_patterns)),
     *jobs_urls.top_level_patterns,
     *teamwork_urls.urlpatterns,
+    *api_urls.urlpatterns,
     path("calendar/<slug:token>.ics", calendar.ical_feed, name="ical_feed"),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

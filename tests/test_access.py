@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from planner import imports
+from planner.api import keys
 from planner.models import Role
 from planner.teamwork import links
 from planner.teamwork.models import Comment
@@ -36,7 +37,7 @@ def business_url_names():
     """Names of all URL patterns under /b/<business_id>/."""
     names = set()
     for entry in get_resolver().url_patterns:
-        if isinstance(entry, URLResolver) and "business_id" in str(entry.pattern):
+        if isinstance(entry, URLResolver) and str(entry.pattern) == "b/<int:business_id>/":
             names |= {p.name for p in entry.url_patterns if isinstance(p, URLPattern)}
     return names
 
@@ -84,6 +85,7 @@ def world(
         "export_job": make_export_job(business, editor),
         "invitation": make_invitation(business, owner, "pending@example.com")[0],
         "review_link": links.create(business, owner, label="Client", campaign=campaign)[0],
+        "api_key": keys.create_key(business, owner, name="Script", scope="read")[0],
         "comment": Comment.objects.create(
             business=business, task=smo_task, author=editor, author_name="editor", body="Hi"
         ),
@@ -190,6 +192,8 @@ def _cases(w):
             {"label": "For the client", "campaign": campaign.pk, "days": "7"},
         ),
         "review_link_revoke": (OWN, [w["review_link"].pk], {}),
+        "api_key_list": (OWN, [], {"name": "Zapier", "scope": "write"}),
+        "api_key_revoke": (OWN, [w["api_key"].pk], {}),
         "comment_delete": (EDIT, [smo.pk, w["comment"].pk], {}),  # the author (editor), owners
         "import_upload": (
             EDIT,
@@ -285,6 +289,8 @@ NAMES = sorted(
         "task_activity",
         "review_link_list",
         "review_link_revoke",
+        "api_key_list",
+        "api_key_revoke",
         "import_upload",
         "import_mapping",
         "import_preview",
@@ -361,8 +367,9 @@ def test_members_with_the_role_can(client_for, world, name, role):
         assert response.status_code == 409
         assert snapshot() == before
         return
-    # A new review link's secret is shown once, on the page that answers (not in a redirect).
-    assert response.status_code == (200 if name == "review_link_list" else 302)
+    # A new review link's or key's secret is shown once, on the page that answers (not in a
+    # redirect).
+    assert response.status_code == (200 if name in ("review_link_list", "api_key_list") else 302)
     assert snapshot() != before
 
 
@@ -432,9 +439,17 @@ TOP_LEVEL = {
     "review_link_page": "link",
     "review_link_image": "link",
     "review_link_decide": "link",  # POST only; anyone else's is a 404 (test_notifications)
+    # The API's schema and reference page are public; its routes are walked with keys and
+    # sessions in tests/test_api_access.py.
+    "api-schema": PUBLIC,
+    "api-docs": PUBLIC,
+    "api-businesses": "api",
     "my_job_detail": "mine",  # the user's own jobs outside a business; anyone else's are 404
     "my_job_progress": "mine",
 }
+
+
+API_BUSINESS = "api/v1/businesses/<int:business_id>/"  # tests/test_api_access.py walks it
 
 
 def top_level_names():
@@ -443,7 +458,7 @@ def top_level_names():
     def walk(patterns):
         for entry in patterns:
             if isinstance(entry, URLResolver):
-                if str(entry.pattern) not in ("admin/", "b/<int:business_id>/"):
+                if str(entry.pattern) not in ("admin/", "b/<int:business_id>/", API_BUSINESS):
                     yield from walk(entry.url_patterns)
             elif entry.name:
                 yield entry.name
@@ -486,6 +501,10 @@ def test_top_level_urls(client, business, owner, name):
         assert client.post(url).status_code in (403, 404)  # no CSRF token, or no such link
         client.force_login(owner)
         assert client.get(url).status_code in (404, 405)
+    elif TOP_LEVEL[name] == "api":  # no key and no session: 401, asking for a key
+        assert anonymous.status_code == 401 and anonymous["WWW-Authenticate"] == "Bearer"
+        client.force_login(owner)
+        assert client.get(url).status_code == 200
     elif TOP_LEVEL[name] == FLOW:
         assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("account_login"))
     elif TOP_LEVEL[name] == LOGIN:

@@ -34,6 +34,12 @@ def test_every_business_page_is_timed_or_skipped_with_a_reason(db, tmp_path, cap
         "client review link",
         "business_activity",
         "task_activity",
+        # The API's lists, a deep cursor of one, and its summary (issue 12).
+        "api-smo-task-list",
+        "api-smo-task-list, half-way",
+        "api-smm-task-list, half-way",
+        "api-pacing-list",
+        "api-dashboard",
     )
     assert {"iCal feed, after an edit", "task save (an ad)"} <= timed
     for label in (*timed_pages, "iCal feed, after an edit"):

@@ -21,6 +21,17 @@ from planner.teamwork.review import ApprovalMode, ReviewState
 WAITING_FOR_ME = "mine"
 
 
+def search_words(text):
+    """What a search for `text` looks for ("" for no search)."""
+    return text.replace(SEARCH_SEPARATOR, " ").strip()
+
+
+def search(tasks, words):
+    """Tasks whose title, post text, ad headline or ad text contains `words`, in any case (the
+    lists' search, the API's `q`)."""
+    return tasks.filter(search_text__contains=Upper(Value(words))) if words else tasks
+
+
 class TaskFilterForm(forms.Form):
     """The task list's filters, read from the query string."""
 
@@ -66,16 +77,13 @@ class TaskFilterForm(forms.Form):
         """What the search looks for ("" for no search)."""
         if not self.is_bound or not self.is_valid():
             return ""
-        return self.cleaned_data["q"].replace(SEARCH_SEPARATOR, " ").strip()
+        return search_words(self.cleaned_data["q"])
 
     def apply(self, tasks, today=None):
         if not self.is_valid():
             return tasks
         data = self.cleaned_data
-        words = self.words()
-        if words:
-            # The title, post text, ad headline or ad text contains it, in any case.
-            tasks = tasks.filter(search_text__contains=Upper(Value(words)))
+        tasks = search(tasks, self.words())
         if data["platform"]:
             tasks = tasks.filter(platform=data["platform"])
         if data["campaign"]:

@@ -23,6 +23,7 @@ class Verb(models.TextChoices):
     # The business.
     IMPORTED = "imported", "imported an ad report"
     MEMBER = "member", "changed the members"
+    INTEGRATION = "integration", "changed the API keys or webhooks"
 
 
 # The owner's filter of the business's log: a few groups rather than every verb.
@@ -38,6 +39,7 @@ VERB_GROUPS = {
     ),
     "import": ("Imports", (Verb.IMPORTED,)),
     "member": ("Members", (Verb.MEMBER,)),
+    "integration": ("API keys and webhooks", (Verb.INTEGRATION,)),
 }
 
 

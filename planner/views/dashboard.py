@@ -8,26 +8,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from planner.access import member_required
-from planner.dashboard import Filters, dashboard_summary
+from planner.dashboard import SUMMARY_COLUMNS as CSV_COLUMNS
+from planner.dashboard import read_dashboard
 from planner.exports import safe_cell
-from planner.forms import DashboardFilterForm
 from planner.forms.filters import WAITING_FOR_ME
 from planner.kpis import money
 from planner.teamwork.review import ApprovalMode
 
 
 def _dashboard(request, lists=True):
-    form = DashboardFilterForm(request.GET or None, business=request.business)
-    today = timezone.localdate()  # the business's time zone is active (member_required)
-    valid = form.is_valid() if form.is_bound else True
-    data = form.cleaned_data if form.is_bound and valid else {}
-    filters = Filters(
-        business=request.business,
-        period=form.chosen_period(today),
-        campaign=data.get("campaign"),
-        platform=data.get("platform"),
-    )
-    return form, dashboard_summary(filters, today=today, lists=lists)
+    # The business's time zone is active (member_required): today is its day.
+    return read_dashboard(request.business, request.GET, timezone.localdate(), lists=lists)
 
 
 def _list_filters(board):
@@ -107,22 +98,6 @@ def dashboard(request):
     return render(
         request, "dashboard.html", context, status=400 if form.is_bound and form.errors else 200
     )
-
-
-CSV_COLUMNS = (
-    ("hours", "hours"),
-    ("labour_cost", "labour cost"),
-    ("media_spend", "media spend"),
-    ("production_cost", "production cost"),
-    ("total_cost", "total cost"),
-    ("impressions", "impressions"),
-    ("reach", "reach"),
-    ("engagements", "engagements"),
-    ("clicks", "clicks"),
-    ("conversions", "conversions"),
-    ("conversion_value", "conversion value"),
-    ("effective_cpc", "effective CPC"),
-)
 
 
 @member_required()

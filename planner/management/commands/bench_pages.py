@@ -141,8 +141,30 @@ def pages(business, owner):
         ("invitations waiting", reverse("invitations_waiting"), {}),
         ("notification inbox", reverse("notification_inbox"), {}),
         ("client review link", link, {} if link else {"skipped": "no row"}),
+        ("API businesses", reverse("api-businesses"), {}),
+        *_api_deep_pages(business),
         ("healthz", reverse("healthz"), {}),
     ]
+    return found
+
+
+def _api_deep_pages(business):
+    """The API's task lists at a cursor half-way down (as following `next` reaches it): the
+    cursor is a WHERE on the sort column, so it should cost what page 1 does."""
+    import base64
+    from urllib.parse import urlencode
+
+    found = []
+    for kind, name in ((Kind.SMO, "api-smo-task-list"), (Kind.SMM, "api-smm-task-list")):
+        tasks = Task.objects.for_business(business).filter(kind=kind).order_by("-created_at", "-id")
+        middle = tasks.values_list("created_at", flat=True)[
+            tasks.count() // 2 : tasks.count() // 2 + 1
+        ]
+        params = {"skipped": "no row"}
+        if middle:
+            token = urlencode({"p": str(middle[0])}).encode("ascii")
+            params = {"cursor": base64.b64encode(token).decode("ascii")}
+        found.append((f"{name}, half-way", reverse(name, args=[business.pk]), params))
     return found
 
 
@@ -163,11 +185,16 @@ def _review_link(business, owner):
 
 
 def _business_url_names():
+    """(name, its parameters after the business id) of every URL under /b/<id>/ and of the
+    API's routes under /api/v1/businesses/<id>/ (regular expressions: their named groups)."""
     for entry in get_resolver().url_patterns:
         if isinstance(entry, URLResolver) and "business_id" in str(entry.pattern):
             for pattern in entry.url_patterns:
                 if isinstance(pattern, URLPattern) and pattern.name:
-                    yield pattern.name, list(pattern.pattern.converters)
+                    parameters = list(pattern.pattern.converters) or list(
+                        pattern.pattern.regex.groupindex
+                    )
+                    yield pattern.name, parameters
 
 
 def _examples(business, owner):
@@ -222,6 +249,16 @@ def _examples(business, owner):
     for kind, task in task_for.items():
         for view in ("detail", "edit", "delete"):
             examples[(f"{kind}_{view}", "pk")] = task and task.pk
+    # The API's rows: the same ones.
+    examples |= {
+        ("api-platform-detail", "pk"): platform and platform.pk,
+        ("api-campaign-detail", "pk"): campaign and campaign.pk,
+        ("api-smo-task-detail", "pk"): smo and smo.pk,
+        ("api-smm-task-detail", "pk"): smm and smm.pk,
+        ("api-time-entry-detail", "pk"): time_entry and time_entry.pk,
+        ("api-result-detail", "pk"): result and result.pk,
+        ("api-member-detail", "pk"): membership and membership.pk,
+    }
     return examples
 
 

@@ -1,0 +1,155 @@
+"""Bulk results: many (task, day, figures) rows in one request, all saved or none.
+
+Each row names its task by id (`task`) or, for an ad, by its title (`ad`, matched ignoring case
+and repeated spaces, as a report import matches campaign names), and is checked by the task
+page's result form. A day that already has results gets the row's figures instead (the figures
+the row leaves out are kept), so sending the same rows twice leaves what sending them once did.
+"""
+
+from collections import defaultdict
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from rest_framework.exceptions import ValidationError
+
+from planner import ad_reports, imports
+from planner.api.forms_bridge import bound_form, form_errors
+from planner.forms import ResultEntryForm
+from planner.models import Kind, ResultEntry, Task
+from planner.teamwork.activity import record_business
+from planner.teamwork.models import Verb
+
+MAX_ROWS = 10_000
+ERRORS_SHOWN = 1000  # of a refused request's row errors; a file of bad rows says enough by then
+
+
+class ResultDayForm(ResultEntryForm):
+    """One row: the result form's fields and rules, but a day recorded before is replaced."""
+
+    def clean_date(self):
+        return self.cleaned_data["date"]
+
+
+class Refused(Exception):
+    def __init__(self, errors):
+        super().__init__(f"{len(errors)} row(s) refused")
+        self.errors = errors
+
+
+def _tasks(business, rows):
+    """The rows' tasks, by id and by ad title: two queries, for the names and ids sent only."""
+    ids = set()
+    names = set()
+    for row in rows:
+        if not isinstance(row, dict):
+            continue
+        value = row.get("task")
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63:
+            ids.add(value)
+        elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
+            ids.add(int(value))
+        if isinstance(row.get("ad"), str):
+            names.add(ad_reports.name_key(row["ad"]))
+    own = Task.objects.for_business(business)
+    by_id = {task.pk: task for task in own.filter(pk__in=ids).only("pk", "kind", "title")}
+    by_name = defaultdict(list)
+    if names:  # the import's rule (planner/imports.py match_campaigns): every ad's title
+        for pk, title in own.smm().values_list("pk", "title"):
+            key = ad_reports.name_key(title)
+            if key in names:
+                by_name[key].append(Task(pk=pk, kind=Kind.SMM, title=title))
+    return by_id, by_name
+
+
+def _task_of(row, by_id, by_name):
+    if "task" in row:
+        value = row["task"]
+        task = by_id.get(int(value)) if str(value).isascii() and str(value).isdigit() else None
+        return task, None if task else "No such task in this business."
+    if "ad" in row:
+        found = by_name.get(ad_reports.name_key(row["ad"])) if isinstance(row["ad"], str) else None
+        if not found:
+            return None, "No SMM ad campaign has this title."
+        if len(found) > 1:
+            return None, f"{len(found)} SMM ad campaigns have this title: send the task's id."
+        return found[0], None
+    return None, "Name the task by its id (task) or, for an ad, by its title (ad)."
+
+
+def upsert_results(business, rows, by):
+    """Save every row, or none: Refused with each bad row's errors, by its index in `rows`.
+    Returns {"rows", "added", "replaced"}."""
+    if not isinstance(rows, list) or not rows:
+        raise Refused([{"row": None, "rows": ["Send a non-empty list of rows."]}])
+    if len(rows) > MAX_ROWS:
+        raise Refused([{"row": None, "rows": [f"Send at most {MAX_ROWS:,} rows at a time."]}])
+    by_id, by_name = _tasks(business, rows)
+    errors, seen, groups = [], {}, defaultdict(list)
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            errors.append({"row": index, "non_field_errors": ["A row is a JSON object."]})
+            continue
+        task, problem = _task_of(row, by_id, by_name)
+        if problem:
+            errors.append({"row": index, "task" if "task" in row else "ad": [problem]})
+            continue
+        figures = {name: value for name, value in row.items() if name not in ("task", "ad")}
+        if task.kind == Kind.SMO and "spend" in figures:
+            errors.append({"row": index, "spend": ["Organic posts have no media spend."]})
+            continue
+        try:
+            form = bound_form(lambda data, task=task: ResultDayForm(data, task=task), figures)
+        except ValidationError as refused:  # a list where one value goes, an unknown field
+            errors.append({"row": index, **refused.detail})
+            continue
+        form.instance.task = task
+        if not form.is_valid():
+            errors.append({"row": index, **form_errors(form)})
+            continue
+        key = (task.pk, form.cleaned_data["date"])
+        if key in seen:
+            errors.append({"row": index, "date": [f"Row {seen[key]} has this task and day."]})
+            continue
+        seen[key] = index
+        given = tuple(name for name in ad_reports.FIGURES if name in figures)
+        values = [form.cleaned_data.get(name) or 0 for name in ad_reports.FIGURES]
+        groups[given].append(imports.DayFigures(task.pk, task.title, key[1], values, [index]))
+    if errors:
+        raise Refused(errors)
+    return _save(business, groups, by, len(rows))
+
+
+def _save(business, groups, by, count):
+    days = [day for group in groups.values() for day in group]
+    try:
+        with transaction.atomic():
+            existing = _existing_count(business, days)
+            for given, group in groups.items():
+                imports.save_days(business, group, given)
+            record_business(
+                business.pk,
+                by,
+                Verb.IMPORTED,
+                f"{count:,} day(s) of results through the API ({count - existing:,} added, "
+                f"{existing:,} replaced)",
+            )
+    except IntegrityError:  # a task was deleted while its rows were written
+        raise Refused(
+            [{"row": None, "task": ["A task of these rows was deleted meanwhile; nothing saved."]}]
+        ) from None
+    return {"rows": count, "added": count - existing, "replaced": existing}
+
+
+def _existing_count(business, days):
+    """How many of the days already have results (one query, on the unique (task, date))."""
+    by_task = defaultdict(list)
+    for day in days:
+        by_task[day.task_id].append(day.date)
+    found = 0
+    task_ids = list(by_task)
+    for start in range(0, len(task_ids), 500):
+        where = Q()
+        for task_id in task_ids[start : start + 500]:
+            where |= Q(task_id=task_id, date__in=by_task[task_id])
+        found += ResultEntry.objects.filter(business=business).filter(where).count()
+    return found

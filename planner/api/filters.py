@@ -1,0 +1,57 @@
+"""The lists' filters (django-filter), the same choices as the web lists' (planner/forms)."""
+
+import django_filters
+from django.utils import timezone
+
+from planner.forms.filters import search, search_words
+from planner.models import SmmStatus, SmoStatus, Task
+from planner.selectors import off_pace
+from planner.teamwork.review import ReviewState
+
+
+class TaskFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search", label="Words in the title, post text, ad headline or ad text."
+    )
+    platform = django_filters.NumberFilter(field_name="platform_id")
+    campaign = django_filters.NumberFilter(field_name="campaign_id")
+    assignee = django_filters.NumberFilter(field_name="assignee_id")
+    review_state = django_filters.ChoiceFilter(choices=ReviewState.choices)
+    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Task
+        fields = ()
+
+    def search(self, tasks, _name, value):
+        return search(tasks, search_words(value))
+
+
+class SmoTaskFilter(TaskFilter):
+    status = django_filters.ChoiceFilter(choices=SmoStatus.choices)
+    scheduled_after = django_filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="gte")
+    scheduled_before = django_filters.IsoDateTimeFilter(
+        field_name="scheduled_at", lookup_expr="lte"
+    )
+
+
+class SmmTaskFilter(TaskFilter):
+    status = django_filters.ChoiceFilter(choices=SmmStatus.choices)
+    pace = django_filters.ChoiceFilter(
+        choices=[("off", "Off pace (under or over)")], method="pacing", label="Pacing"
+    )
+    flight_from = django_filters.DateFilter(field_name="flight_end", lookup_expr="gte")
+    flight_to = django_filters.DateFilter(field_name="flight_start", lookup_expr="lte")
+
+    def pacing(self, tasks, _name, value):
+        return tasks.filter(off_pace(timezone.localdate())) if value == "off" else tasks
+
+
+class EntryFilter(django_filters.FilterSet):
+    task = django_filters.NumberFilter(field_name="task_id")
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+
+class TimeEntryFilter(EntryFilter):
+    user = django_filters.NumberFilter(field_name="user_id")
