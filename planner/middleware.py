@@ -216,6 +216,9 @@ UPLOAD_OVERHEAD = 64 * 1024
 DEFAULT_BODY_LIMIT = 1 * MB
 
 
+BULK_RESULTS_BYTES = 4 * MB
+
+
 def body_limits():
     """The one table of request body limits, by URL name: (largest body in bytes, what to tell
     the sender). Read per request, from the limits the forms themselves check, so a file the
@@ -232,6 +235,11 @@ def body_limits():
         "business_import": (
             BusinessImportForm.MAX_BYTES + UPLOAD_OVERHEAD,
             f"A business export may be at most {BusinessImportForm.MAX_BYTES // MB} MB.",
+        ),
+        # The API's bulk results: up to 10,000 rows of JSON (planner/api/bulk.py).
+        "api-results-bulk": (
+            BULK_RESULTS_BYTES,
+            "A bulk request may be at most 4 MB: send the rows in several requests.",
         ),
         "smo_create": post_with_image,
         "smo_edit": post_with_image,

@@ -413,6 +413,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "planner.api.pagination.ApiCursorPagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "EXCEPTION_HANDLER": "planner.api.errors.api_exception_handler",
 }
 # Requests per caller (an API key, a user, or an address without either): "600/minute".
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/minute")

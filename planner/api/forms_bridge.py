@@ -39,9 +39,14 @@ def bound_form(make_form, body, *, read_only=(), partial=False):
     for a body that is not an object, names no field of the form, or puts a list where one
     value goes. Read-only names (id, version…) are ignored, so that a fetched row can be sent
     back as it is."""
+    unbound = make_form(None)
+    return make_form(form_data(unbound, body, read_only=read_only, partial=partial))
+
+
+def form_data(unbound, body, *, read_only=(), partial=False):
+    """The data `unbound`'s form class reads for `body`, or ValidationError (see bound_form)."""
     if not isinstance(body, dict):
         raise ValidationError({"non_field_errors": ["Send a JSON object."]})
-    unbound = make_form(None)
     names = [name for name in unbound.fields if name not in NOT_FROM_BODY]
     errors = {
         str(name)[:100]: ["Not a field of this resource."]
@@ -57,7 +62,6 @@ def bound_form(make_form, body, *, read_only=(), partial=False):
         value = value() if callable(value) else value
         if value is not None:
             data[name] = as_text(value)
-    for name in names:
         if name in body:
             value = body[name]
             if isinstance(value, list | dict):
@@ -66,7 +70,7 @@ def bound_form(make_form, body, *, read_only=(), partial=False):
                 data[name] = as_text(value)
     if errors:
         raise ValidationError(errors)
-    return make_form(data)
+    return data
 
 
 def form_errors(form):

@@ -22,16 +22,16 @@ class Stale(APIException):
     default_code = "stale"
 
     def __init__(self, current, differs):
-        super().__init__(
-            {
-                "detail": "Someone saved this since the version you sent in If-Match; nothing "
-                "was saved. `current` is the row as saved now, `differs` the fields you sent "
-                "that it holds otherwise; send your change again with its ETag.",
-                "version": current["version"],
-                "differs": differs,
-                "current": current,
-            }
-        )
+        # Sent as it is (planner.api.errors): DRF would turn every value of a detail to text.
+        self.payload = {
+            "detail": "Someone saved this since the version you sent in If-Match; nothing "
+            "was saved. `current` is the row as saved now, `differs` the fields you sent "
+            "that it holds otherwise; send your change again with its ETag.",
+            "version": current["version"],
+            "differs": differs,
+            "current": current,
+        }
+        super().__init__(self.payload["detail"])
 
 
 def etag(instance):

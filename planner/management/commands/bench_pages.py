@@ -15,6 +15,7 @@ A page answering something else than 200 (POST-only views answer 405) is listed 
 its status, so nothing is left out silently.
 """
 
+import datetime
 import json
 import statistics
 import time
@@ -37,6 +38,7 @@ from planner.models import Campaign, Kind, Membership, Platform, ResultEntry, Ta
 
 FLOOR = "member_list"
 SAVE = "task save (an ad)"
+BULK = "API bulk upsert, 10,000 rows"
 FEED_CHANGED = "iCal feed, after an edit"
 MAX_SECONDS_PER_PAGE = 20  # fewer samples (at least MIN_SAMPLES) of a slow page
 MIN_SAMPLES = 3
@@ -81,6 +83,8 @@ class Command(BaseCommand):
             rows[SAVE] = time_save(business, repeat)
         if not only or only in FEED_CHANGED:
             rows[FEED_CHANGED] = time_feed_after_edit(client, business, repeat)
+        if not only or only in BULK:
+            rows[BULK] = time_bulk(client, business)
         return rows
 
     def _print(self, results, sizes):
@@ -310,6 +314,44 @@ def time_save(business, repeat):
             services.task_save(task, task.version)
             timings.append((time.perf_counter() - began) * 1000)
     return _stats(timings[1:], captured, 0)  # the first warms the caches
+
+
+def time_bulk(client, business, rows_wanted=10_000, repeat=3):
+    """The API's bulk results upsert (POST /api/v1/…/results/bulk/) of 10,000 rows: the
+    business's first ads × the last days, each row with every figure. The first request adds
+    the days, the next replace them (the idempotent resend of a script that runs again)."""
+    ads = list(
+        Task.objects.filter(business=business, kind=Kind.SMM)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:rows_wanted]
+    )
+    if not ads:
+        return {"skipped": "no row"}
+    days = -(-rows_wanted // len(ads))  # enough days for the rows
+    today = timezone.now().date()
+    rows = [
+        {
+            "task": ad,
+            "date": (today - datetime.timedelta(days=back)).isoformat(),
+            "impressions": 1000 + back,
+            "clicks": 10 + back,
+            "conversions": 1,
+            "spend": "1.25",
+        }
+        for back in range(1, days + 1)
+        for ad in ads
+    ][:rows_wanted]
+    body = json.dumps({"rows": rows})
+    path = reverse("api-results-bulk", args=[business.pk])
+    timings = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            began = time.perf_counter()
+            response = client.post(path, body, content_type="application/json")
+            timings.append((time.perf_counter() - began) * 1000)
+        if response.status_code != 200:
+            return {"skipped": str(response.status_code)}
+    return {**_stats(timings, captured, len(body)), "rows": len(rows)}
 
 
 def time_feed_after_edit(client, business, repeat):
