@@ -436,6 +436,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "planner.api.schema.error_responses",
+    ],
     # Operations grouped by resource: platforms, campaigns, smo-tasks…
     "SCHEMA_PATH_PREFIX": r"/api/v1(/businesses/\{business_id\})?",
 }

@@ -1,6 +1,7 @@
 """The lists' filters (django-filter), the same choices as the web lists' (planner/forms)."""
 
 import django_filters
+from django import forms
 from django.utils import timezone
 
 from planner.forms.filters import search, search_words
@@ -9,13 +10,22 @@ from planner.selectors import off_pace
 from planner.teamwork.review import ReviewState
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A row's id: a whole number a database key can hold, else the list's 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+
+
 class TaskFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search", label="Words in the title, post text, ad headline or ad text."
     )
-    platform = django_filters.NumberFilter(field_name="platform_id")
-    campaign = django_filters.NumberFilter(field_name="campaign_id")
-    assignee = django_filters.NumberFilter(field_name="assignee_id")
+    platform = IdFilter(field_name="platform_id")
+    campaign = IdFilter(field_name="campaign_id")
+    assignee = IdFilter(field_name="assignee_id")
     review_state = django_filters.ChoiceFilter(choices=ReviewState.choices)
     updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
@@ -48,10 +58,10 @@ class SmmTaskFilter(TaskFilter):
 
 
 class EntryFilter(django_filters.FilterSet):
-    task = django_filters.NumberFilter(field_name="task_id")
+    task = IdFilter(field_name="task_id")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
 
 
 class TimeEntryFilter(EntryFilter):
-    user = django_filters.NumberFilter(field_name="user_id")
+    user = IdFilter(field_name="user_id")

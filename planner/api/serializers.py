@@ -2,6 +2,7 @@
 (planner/api/forms_bridge.py); `form_serializer` only describes those forms in the schema."""
 
 from django import forms as django_forms
+from django.db import models
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -11,13 +12,22 @@ from planner.models import Campaign, Membership, Platform, ResultEntry, Task, Ti
 from planner.selectors import task_pacing
 
 
-class PlatformSerializer(serializers.ModelSerializer):
+class RowSerializer(serializers.ModelSerializer):
+    """A row as JSON. A link the row may leave blank is text ("" is no URI in the schema)."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.URLField: serializers.CharField,
+    }
+
+
+class PlatformSerializer(RowSerializer):
     class Meta:
         model = Platform
         fields = ("id", "kind", "handle", "profile_url", *Platform.CHECKLIST, "version")
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(RowSerializer):
     class Meta:
         model = Campaign
         fields = (
@@ -54,7 +64,7 @@ TASK_FIELDS = (
 )
 
 
-class SmoTaskSerializer(serializers.ModelSerializer):
+class SmoTaskSerializer(RowSerializer):
     tagged_url = serializers.CharField(read_only=True)
     has_image = serializers.SerializerMethodField()
 
@@ -84,7 +94,7 @@ class PacingSerializer(serializers.Serializer):
     projected = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
 
 
-class SmmTaskSerializer(serializers.ModelSerializer):
+class SmmTaskSerializer(RowSerializer):
     tagged_url = serializers.CharField(read_only=True)
     pacing = serializers.SerializerMethodField()
 
@@ -117,7 +127,7 @@ class SmmTaskSerializer(serializers.ModelSerializer):
         return PacingSerializer(task_pacing(task, task.media_spend, timezone.localdate())).data
 
 
-class TimeEntrySerializer(serializers.ModelSerializer):
+class TimeEntrySerializer(RowSerializer):
     class Meta:
         model = TimeEntry
         fields = ("id", "task", "user", "date", "hours", "note", "created_at")
@@ -134,13 +144,13 @@ FIGURES = (
 )
 
 
-class ResultSerializer(serializers.ModelSerializer):
+class ResultSerializer(RowSerializer):
     class Meta:
         model = ResultEntry
         fields = ("id", "task", "date", *FIGURES, "created_at")
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(RowSerializer):
     username = serializers.CharField(source="user.username")
 
     class Meta:

@@ -28,7 +28,7 @@ v1_business_patterns = [
         views.BulkResultsView.as_view({"post": "create"}),
         name="api-results-bulk",
     ),
-    path("dashboard/", views.DashboardView.as_view({"get": "list"}), name="api-dashboard"),
+    path("dashboard/", views.DashboardView.as_view({"get": "retrieve"}), name="api-dashboard"),
     *router.urls,
 ]
 
