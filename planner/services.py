@@ -24,6 +24,7 @@ from planner.teamwork import notify
 from planner.teamwork.activity import record, record_business, task_saved
 from planner.teamwork.models import Verb
 from planner.teamwork.services import review_on_save
+from planner.webhooks import events as webhook_events
 
 
 class EditConflict(Exception):
@@ -164,6 +165,7 @@ def task_save(task, seen_version=None, by=None):
         rollups.count_entries(task, rollups.task_key(before), -1)
         rollups.count_entries(task, rollups.task_key(task), +1)
     task_saved(before, task, by)
+    webhook_events.task_saved(before, task)
     if task.assignee_id and (before is None or before.assignee_id != task.assignee_id):
         notify.assigned(task, by, task.version)
     calendar_feed.forget_etag(task.business_id)
@@ -175,6 +177,7 @@ def task_delete(task, by=None):
     rollups.lock(task.business_id)
     before = Task.objects.get(pk=task.pk)
     record(before, by, Verb.DELETED)
+    webhook_events.task_deleted(before)
     rollups.tally(before, -1)
     rollups.calendar_count(before, -1)
     rollups.count_task(before, -1)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "planner.accounts",
     "planner.teamwork",
     "planner.api",
+    "planner.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -443,3 +444,9 @@ SPECTACULAR_SETTINGS = {
     # Operations grouped by resource: platforms, campaigns, smo-tasks…
     "SCHEMA_PATH_PREFIX": r"/api/v1(/businesses/\{business_id\})?",
 }
+
+# Webhooks (planner/webhooks): a delivery waits this long for the receiver's answer. Private,
+# loopback and link-local addresses are refused (server-side request forgery) unless allowed,
+# for a self-hosted setup whose receivers are on its own network.
+WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOKS_TIMEOUT_SECONDS", "5"))
+WEBHOOKS_ALLOW_PRIVATE = os.environ.get("WEBHOOKS_ALLOW_PRIVATE", "") == "1"

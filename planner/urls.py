@@ -18,6 +18,7 @@ from planner.views import (
     platforms,
     tasks,
 )
+from planner.webhooks import urls as webhook_urls
 
 
 def task_urls(kind):
@@ -75,6 +76,7 @@ business_patterns = [
     *accounts_urls.business_patterns,
     *teamwork_urls.business_patterns,
     *api_urls.business_patterns,
+    *webhook_urls.business_patterns,
 ]
 
 # The admin's own log-in form would skip MFA and e-mail verification: it sends to allauth's.

@@ -86,9 +86,25 @@ def world(
         "invitation": make_invitation(business, owner, "pending@example.com")[0],
         "review_link": links.create(business, owner, label="Client", campaign=campaign)[0],
         "api_key": keys.create_key(business, owner, name="Script", scope="read")[0],
+        **_webhook(business, owner),
         "comment": Comment.objects.create(
             business=business, task=smo_task, author=editor, author_name="editor", body="Hi"
         ),
+    }
+
+
+def _webhook(business, owner):
+    from planner.webhooks import events, services
+
+    webhook = services.subscribe(
+        business, owner, url="https://hooks.example/in", events_chosen=["task.created"]
+    )
+    webhook.active = False  # so that "enable" has something to change
+    webhook.save(update_fields=["active"])
+    payload = events.body("task.created", business, {"id": 1})
+    return {
+        "webhook": webhook,
+        "delivery": services.record_delivery(webhook, "task.created", payload),
     }
 
 
@@ -194,6 +210,16 @@ def _cases(w):
         "review_link_revoke": (OWN, [w["review_link"].pk], {}),
         "api_key_list": (OWN, [], {"name": "Zapier", "scope": "write"}),
         "api_key_revoke": (OWN, [w["api_key"].pk], {}),
+        "webhook_list": (
+            OWN,
+            [],
+            {"url": "https://hooks.example/in", "events": ["task.created"]},
+        ),
+        "webhook_detail": (OWN, [w["webhook"].pk], None),
+        "webhook_test": (OWN, [w["webhook"].pk], {}),
+        "webhook_enable": (OWN, [w["webhook"].pk], {}),
+        "webhook_delete": (OWN, [w["webhook"].pk], {}),
+        "webhook_replay": (OWN, [w["webhook"].pk, w["delivery"].pk], {}),
         "comment_delete": (EDIT, [smo.pk, w["comment"].pk], {}),  # the author (editor), owners
         "import_upload": (
             EDIT,
@@ -223,7 +249,7 @@ def snapshot():
     """Every planner, job and invitation row, to prove a refused request changed nothing."""
     return {
         model.__name__: list(model.objects.order_by("pk").values())
-        for label in ("planner", "jobs", "planner_accounts", "teamwork")
+        for label in ("planner", "jobs", "planner_accounts", "teamwork", "webhooks")
         for model in apps.get_app_config(label).get_models()
     }
 
@@ -291,6 +317,12 @@ NAMES = sorted(
         "review_link_revoke",
         "api_key_list",
         "api_key_revoke",
+        "webhook_list",
+        "webhook_detail",
+        "webhook_test",
+        "webhook_enable",
+        "webhook_delete",
+        "webhook_replay",
         "import_upload",
         "import_mapping",
         "import_preview",
@@ -369,7 +401,8 @@ def test_members_with_the_role_can(client_for, world, name, role):
         return
     # A new review link's or key's secret is shown once, on the page that answers (not in a
     # redirect).
-    assert response.status_code == (200 if name in ("review_link_list", "api_key_list") else 302)
+    shown_once = ("review_link_list", "api_key_list", "webhook_list")
+    assert response.status_code == (200 if name in shown_once else 302)
     assert snapshot() != before
 
 

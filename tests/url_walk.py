@@ -65,6 +65,11 @@ def url_arguments(w, reset_link):
         "my_job_progress": [w["job"].pk],
         "ical_feed": [w["business"].ical_token],
         "api_key_revoke": [w["api_key"].pk] if "api_key" in w else [0],
+        **{
+            f"webhook_{view}": [w["webhook"].pk] if "webhook" in w else [0]
+            for view in ("detail", "test", "enable", "delete")
+        },
+        "webhook_replay": [w["webhook"].pk, w["delivery"].pk] if "webhook" in w else [0, 0],
         # The API's rows (tests/test_api_access.py walks them with every kind of caller).
         "api-platform-detail": [w["platform"].pk],
         "api-campaign-detail": [w["campaign"].pk],

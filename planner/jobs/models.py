@@ -18,6 +18,7 @@ class JobKind(models.TextChoices):
     BUSINESS_IMPORT = "business_import", "Business import"
     EXPORT = "export", "Export"
     EMAIL = "email", "E-mail"
+    WEBHOOK = "webhook", "Webhook delivery"
 
 
 class JobStatus(models.TextChoices):

@@ -32,11 +32,12 @@ HANDLERS = {
     JobKind.BUSINESS_IMPORT: "planner.portability.run_import_job",
     JobKind.EXPORT: "planner.exports.run_export_job",
     JobKind.EMAIL: "planner.jobs.mail.send_email_job",
+    JobKind.WEBHOOK: "planner.webhooks.services.deliver_job",
 }
 RETRY_DELAYS = (10, 60, 300, 1800, 7200)  # seconds before the 2nd, 3rd, … attempt
 # Attempts by kind: e-mail rides out a mail server's outage of a few hours; the rest fail soon
 # with their reason, since the user is waiting for them.
-MAX_ATTEMPTS = {JobKind.EMAIL: 6}
+MAX_ATTEMPTS = {JobKind.EMAIL: 6, JobKind.WEBHOOK: 6}
 DEFAULT_MAX_ATTEMPTS = 3
 CLOCK_SKEW = datetime.timedelta(seconds=2)  # between the machine that set run_after and this one
 # Payload keys that must not outlive the job (a password-reset link in an e-mail's body).
@@ -276,11 +277,20 @@ def _fail_in_place(job, now, reason):
 
 
 def _tell_starter(job):
-    """An ad-report import that ended, well or not, is told to who started it."""
+    """An ad-report import that ended, well or not, is told to who started it and to the
+    business's webhooks; a webhook delivery that ended is logged (planner/webhooks)."""
     if job.kind == JobKind.REPORT_IMPORT:
-        from planner.teamwork import notify  # the teamwork app builds on the jobs
+        # The teamwork and webhooks apps build on the jobs.
+        from planner.teamwork import notify
+        from planner.webhooks import events
 
         transaction.on_commit(lambda: notify.import_finished(job), robust=True)
+        if job.business_id:
+            transaction.on_commit(lambda: events.import_finished(job), robust=True)
+    elif job.kind == JobKind.WEBHOOK:
+        from planner.webhooks import services as webhooks
+
+        transaction.on_commit(lambda: webhooks.job_finished(job), robust=True)
 
 
 def recover_stale(now=None):

@@ -20,6 +20,7 @@ POLL_SECONDS = 1
 def job_list(request):
     jobs = (
         Job.objects.for_business(request.business)
+        .exclude(kind=JobKind.WEBHOOK)  # each has its line in its webhook's delivery log
         .select_related("started_by")
         .order_by("-created_at", "-pk")
     )

@@ -17,6 +17,7 @@ from planner.selectors import off_pace
 from planner.teamwork import notify
 from planner.teamwork.models import NotificationKind
 from planner.teamwork.review import ApprovalMode, ReviewState
+from planner.webhooks import events as webhook_events
 
 # Each business is told of at most this many of each kind a day, so a business with
 # thousands of late drafts gets a list worth reading, not thousands of e-mails.
@@ -98,5 +99,6 @@ def check_business(business, now):
             url=notify.task_url(ad, "top"),
             task=ad,
         )
+        webhook_events.ad_off_pace(ad, direction)
         counts["off pace"] += 1
     return counts

@@ -22,6 +22,7 @@ from planner.teamwork.activity import record
 from planner.teamwork.models import Comment, ReviewLink
 from planner.teamwork.review import Action, ReviewRefused
 from planner.teamwork.services import move_state
+from planner.webhooks import events as webhook_events
 
 DEFAULT_DAYS = 14
 MAX_DAYS = 90
@@ -163,4 +164,5 @@ def client_decides(link, task_id, action, *, name, comment, seen_version):
         "user_id", flat=True
     )
     notify.client_decided(task, action, label, activity, comment, told)
+    webhook_events.review_decided(task, action, label, comment)
     return task

@@ -130,6 +130,7 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", "A post's time has passed and it is not published"
     OFF_PACE = "off_pace", "An ad has gone off pace"
     IMPORT = "import", "An ad-report import of mine finished or failed"
+    WEBHOOK_DISABLED = "webhook_disabled", "A webhook kept failing and was disabled (owners)"
 
 
 class EmailChoice(models.TextChoices):

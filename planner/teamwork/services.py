@@ -12,6 +12,7 @@ from planner.teamwork import mentions, notify, review
 from planner.teamwork.activity import record
 from planner.teamwork.models import Comment, Verb
 from planner.teamwork.review import Action, ApprovalMode, ReviewRefused, ReviewState
+from planner.webhooks import events as webhook_events
 
 STALE = (
     "It was changed after you opened it: nothing was recorded. Read the new version, then "
@@ -57,6 +58,7 @@ def review_task(business, task_id, action, *, user, membership, comment="", seen
         task, user, action, from_state=before, to_state=task.review_state, comment=comment
     )
     told = notify.review_moved(task, action, user, activity, comment)
+    webhook_events.review_decided(task, action, user.get_username(), comment)
     if comment:  # in the task's thread too, where the author reads and answers it; whoever
         # the move itself tells is not told again of a mention in it
         _add_comment(task, user, user.get_username(), comment, set(mentioned) - set(told))
