@@ -38,7 +38,7 @@ from planner.models import Campaign, Kind, Membership, Platform, ResultEntry, Ta
 
 FLOOR = "member_list"
 SAVE = "task save (an ad)"
-BULK = "API bulk upsert, 10,000 rows"
+BULK = "api-results-bulk, 10,000 rows"
 FEED_CHANGED = "iCal feed, after an edit"
 MAX_SECONDS_PER_PAGE = 20  # fewer samples (at least MIN_SAMPLES) of a slow page
 MIN_SAMPLES = 3
@@ -145,7 +145,7 @@ def pages(business, owner):
         ("invitations waiting", reverse("invitations_waiting"), {}),
         ("notification inbox", reverse("notification_inbox"), {}),
         ("client review link", link, {} if link else {"skipped": "no row"}),
-        ("API businesses", reverse("api-businesses"), {}),
+        ("api-businesses", reverse("api-businesses"), {}),
         *_api_deep_pages(business),
         ("healthz", reverse("healthz"), {}),
     ]
