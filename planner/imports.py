@@ -412,21 +412,55 @@ def _apply_staged(business, upload, report, matches, preview, run, on_applied):
             on_applied(preview)
 
 
-def save_days(business, days, figure_names):
-    """Write task-days of figures (DayFigures of the business's tasks) in the caller's
-    transaction, as an import's locked step does: days that exist get `figure_names` replaced
-    (their other figures are kept), new days get 0 for the others; the touched days' rollups
-    and the ads' pacing are re-summed. Returns how many days were written."""
-    # The business's lock first: a request's few thousand days are copied in moments, and a
-    # writer that holds the lock and wants one of their rows then waits instead of deadlocking.
-    rollups.lock(business.pk)
+def stage_days(days):
+    """Stage task-days of figures (DayFigures) for copy_days, as an import does; the run's id.
+    Staged rows live until copy_days copies them or discard_days drops them."""
     run = uuid.uuid4().hex
     _stage(run, 0, days, lambda done: None)
+    return run
+
+
+def copy_days(business, run, figure_names):
+    """Copy a staged run into the results, as an import's copy does: days that exist get
+    `figure_names` replaced (their other figures are kept), new days get 0 for the others.
+    The caller holds the business's lock and moves the rollups and pacing
+    (planner/api/bulk.py). Returns the days written."""
     copied = _copy_staged(business, run, figure_names)
-    StagedResultDay.objects.filter(run=run).delete()
-    rollups.refresh(business.pk, sorted({day.date for day in days}))
-    rollups.refresh_pacing(business.pk, sorted({day.task_id for day in days}))
+    discard_days(run)
     return copied
+
+
+def discard_days(run):
+    StagedResultDay.objects.filter(run=run).delete()
+
+
+def saved_figures(business, runs):
+    """{(task id, date): figures} of the results the staged `runs` would replace: one join on
+    the unique (task, date), whatever the business's size."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"r.{quote(name)}" for name in ad_reports.FIGURES)
+    sql = (
+        f"SELECT r.task_id, r.date, {columns} FROM {quote(ResultEntry._meta.db_table)} r "
+        f"JOIN {quote(StagedResultDay._meta.db_table)} s "
+        "ON s.task_id = r.task_id AND s.date = r.date "
+        f"WHERE r.business_id = %s AND s.run IN ({', '.join(['%s'] * len(runs))})"
+    )
+    found = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [business.pk, *runs])
+        for task_id, date, *figures in cursor.fetchall():
+            if isinstance(date, str):  # SQLite
+                date = datetime.date.fromisoformat(date)
+            values = [
+                field.to_python(value)
+                for field, value in zip(_figure_fields(), figures, strict=True)
+            ]
+            found[(task_id, date)] = dict(zip(ad_reports.FIGURES, values, strict=True))
+    return found
+
+
+def _figure_fields():
+    return [ResultEntry._meta.get_field(name) for name in ad_reports.FIGURES]
 
 
 def _targets(matches):

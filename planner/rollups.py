@@ -350,6 +350,32 @@ def count_entry(entry, task, sign):
         _bump(entry.business_id, entry.date, task_key(task), entry_amounts(entry, sign))
 
 
+def move_results(business_id, changes):
+    """Add `changes` ({(date, (kind, platform, campaign)): {figure: change}}) to the rollup
+    rows of those days and their months (the bulk results upsert: one row per day and key,
+    however many results moved)."""
+    for (day, key), amounts in sorted(
+        changes.items(), key=lambda item: (item[0][0], str(item[0][1]))
+    ):
+        _bump(business_id, day, key, amounts)
+
+
+def move_spend(business_id, changes):
+    """Add {task id: change} to the ads' media spend and recompute their stored pacing (the
+    spend is the sum of their results: moved by the change, not summed again)."""
+    ids = sorted(changes)
+    ads = []
+    for start in range(0, len(ids), 5000):
+        ads += Task.objects.filter(
+            business_id=business_id, kind=Kind.SMM, pk__in=ids[start : start + 5000]
+        ).only(
+            "pk", "kind", "budget_type", "budget_amount", "flight_start", "flight_end", *PACE_FIELDS
+        )
+    for ad in ads:
+        set_pacing(ad, ad.media_spend + changes[ad.pk])
+    _write_pacing(ads)
+
+
 def _key(row, day):
     return (day, row["task__kind"], row["task__platform_id"], row["task__campaign_id"])
 

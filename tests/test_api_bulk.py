@@ -5,12 +5,17 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from planner import rollups
-from planner.models import DailyRollup, ResultEntry, Task
+from planner.models import DailyRollup, MonthlyRollup, ResultEntry, Task
+from planner.rollups import PACE_FIELDS as PACE
 from planner.teamwork.models import Activity
 from tests.api_support import ApiClient, api, make_key
-from tests.factories import ResultEntryFactory, SmmTaskFactory
+from tests.factories import PlatformFactory, ResultEntryFactory, SmmTaskFactory
+from tests.test_rollup_deltas import rows
 
 DAY = "2026-11-20"
 
@@ -157,3 +162,61 @@ def test_a_viewer_s_session_cannot_upsert(client, business, viewer, smm_task):
         api(business, "results/bulk/"), {"rows": [{"task": smm_task.pk, "date": DAY}]}
     )
     assert response.status_code == 403 and not ResultEntry.objects.exists()
+
+
+# The rollups move by deltas: a full re-sum must find what they hold.
+
+figure_values = st.integers(min_value=0, max_value=500)
+row_strategy = st.fixed_dictionaries(
+    {"task": st.integers(min_value=0, max_value=3), "day": st.integers(min_value=9, max_value=14)},
+    optional={
+        "clicks": figure_values,
+        "impressions": figure_values,
+        "spend": st.decimals(min_value=0, max_value=90, places=2),
+    },
+)
+
+
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(requests=st.lists(st.lists(row_strategy, min_size=1, max_size=6), min_size=1, max_size=3))
+def test_upserts_leave_what_a_full_re_sum_gives(writer, business, platform, campaign, requests):
+    ResultEntry.objects.filter(business=business).delete()
+    rollups.refresh(business.pk)
+    other = PlatformFactory(business=business, kind="linkedin", handle=f"h{len(requests)}")
+    start = datetime.date(2026, 10, 20)  # the days run into November: two months
+    tasks = [
+        SmmTaskFactory(business=business, platform=platform, campaign=campaign, status="active",
+                       budget_amount=Decimal("100"), budget_type="lifetime", flight_start=start,
+                       flight_end=start + datetime.timedelta(days=60)),
+        SmmTaskFactory(business=business, platform=other, campaign=None),
+        SmmTaskFactory(business=business, platform=other, campaign=campaign),
+    ]  # fmt: skip
+    post = Task.objects.create(
+        business=business, kind="smo", platform=platform, title="Post", status="draft",
+        work_date=start,
+    )  # fmt: skip
+    for request in requests:
+        body = []
+        seen = set()
+        for row in request:
+            task = (tasks + [post])[row["task"]]
+            if (task.pk, row["day"]) in seen:
+                continue
+            seen.add((task.pk, row["day"]))
+            figures = {k: v for k, v in row.items() if k not in ("task", "day")}
+            if task.kind == "smo":
+                figures.pop("spend", None)
+            date = (start + datetime.timedelta(days=row["day"])).isoformat()
+            body.append({"task": task.pk, "date": date, **{k: str(v) for k, v in figures.items()}})
+        assert upsert(writer, business, body).status_code == 200
+    by_deltas, months = rows(business), rows(business, MonthlyRollup)
+    pacing = list(Task.objects.filter(business=business).order_by("pk").values_list(*PACE))
+    assert months == rows(business, by_month=True)
+    rollups.refresh(business.pk)
+    rollups.refresh_pacing(business.pk)
+    assert rows(business) == by_deltas and rows(business, MonthlyRollup) == months
+    assert list(Task.objects.filter(business=business).order_by("pk").values_list(*PACE)) == pacing
+    Task.objects.filter(pk__in=[t.pk for t in tasks] + [post.pk]).delete()
+    other.delete()

@@ -8,10 +8,10 @@ the row leaves out are kept), so sending the same rows twice leaves what sending
 
 from collections import defaultdict
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from rest_framework.exceptions import ValidationError
 
-from planner import ad_reports, imports
+from planner import ad_reports, imports, rollups
 from planner.api.forms_bridge import form_data, form_errors
 from planner.forms import ResultEntryForm
 from planner.models import Kind, ResultEntry, Task
@@ -19,6 +19,7 @@ from planner.teamwork.activity import record_business
 from planner.teamwork.models import Verb
 
 MAX_ROWS = 10_000
+DEADLOCK_RETRIES = 3
 ERRORS_SHOWN = 1000  # of a refused request's row errors; a file of bad rows says enough by then
 
 
@@ -152,39 +153,73 @@ def upsert_results(business, rows, by):
 
 
 def _save(business, groups, by, count):
+    """Write the days under the business's lock, and move the rollups and the ads' pacing by
+    what changed (as a page's save does: a cost in the size of the request, not of the
+    business's results of those days)."""
     days = [day for group in groups.values() for day in group]
-    try:
-        with transaction.atomic():
-            existing = _existing_count(business, days)
-            for given, group in groups.items():
-                imports.save_days(business, group, given)
-            record_business(
-                business.pk,
-                by,
-                Verb.IMPORTED,
-                f"{count:,} day(s) of results through the API ({count - existing:,} added, "
-                f"{existing:,} replaced)",
-            )
-    except IntegrityError:  # a task was deleted while its rows were written
-        raise Refused(
-            [{"row": None, "task": ["A task of these rows was deleted meanwhile; nothing saved."]}]
-        ) from None
-    return {"rows": count, "added": count - existing, "replaced": existing}
+    for attempt in range(1, DEADLOCK_RETRIES + 1):
+        try:
+            with transaction.atomic():
+                rollups.lock(business.pk)
+                keys = _task_keys({day.task_id for day in days})
+                if len(keys) < len({day.task_id for day in days}):
+                    raise IntegrityError("a task was deleted")
+                runs = {given: imports.stage_days(group) for given, group in groups.items()}
+                before = imports.saved_figures(business, list(runs.values()))
+                for given, run in runs.items():
+                    imports.copy_days(business, run, given)
+                _move_rollups(business, groups, before, keys)
+                replaced = len(before)
+                record_business(
+                    business.pk,
+                    by,
+                    Verb.IMPORTED,
+                    f"{count:,} day(s) of results through the API ({count - replaced:,} added, "
+                    f"{replaced:,} replaced)",
+                )
+            return {"rows": count, "added": count - replaced, "replaced": replaced}
+        except IntegrityError:  # a task was deleted while its rows were written
+            raise Refused(
+                [
+                    {
+                        "row": None,
+                        "task": ["A task of these rows was deleted meanwhile; nothing was saved."],
+                    }
+                ]  # fmt: skip
+            ) from None
+        except OperationalError as error:
+            # An ad-report import copying the same days holds their rows and waits for the
+            # business's lock, which this request holds: PostgreSQL cancels one of the two
+            # (40P01). Nothing of this one was saved: again, as the import does.
+            if getattr(error.__cause__, "sqlstate", None) != "40P01" or attempt == DEADLOCK_RETRIES:
+                raise
 
 
-def _existing_count(business, days):
-    """How many of the days already have results: one query over the days' tasks and dates
-    (the unique (task, date) index), the pairs matched here."""
-    wanted = {(day.task_id, day.date) for day in days}
-    dates = [date for _task, date in wanted]
-    found = (
-        ResultEntry.objects.filter(
-            business=business,
-            task_id__in={task for task, _date in wanted},
-            date__gte=min(dates),
-            date__lte=max(dates),
+def _task_keys(task_ids):
+    """{task id: (kind, platform, campaign)}, read under the lock: where their figures count."""
+    found = {}
+    ids = sorted(task_ids)
+    for start in range(0, len(ids), 5000):
+        rows = Task.objects.filter(pk__in=ids[start : start + 5000]).values_list(
+            "pk", "kind", "platform_id", "campaign_id"
         )
-        .values_list("task_id", "date")
-        .iterator(chunk_size=5000)
-    )
-    return sum(1 for pair in found if pair in wanted)
+        found |= {pk: key for pk, *key in rows}
+    return found
+
+
+def _move_rollups(business, groups, before, keys):
+    """Each day's and month's rollup row, and each ad's spend and pacing, by the difference
+    between the figures written and those they replaced."""
+    by_row = defaultdict(lambda: defaultdict(int))  # (date, task key) -> figure -> change
+    spend = defaultdict(int)  # task id -> change of its media spend
+    for given, group in groups.items():
+        for day in group:
+            old = before.get((day.task_id, day.date))
+            changes = by_row[(day.date, tuple(keys[day.task_id]))]
+            for name in given:
+                change = getattr(day, name) - (old[name] if old else 0)
+                changes[name] += change
+                if name == "spend":
+                    spend[day.task_id] += change
+    rollups.move_results(business.pk, by_row)
+    rollups.move_spend(business.pk, {task: change for task, change in spend.items() if change})
