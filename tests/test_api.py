@@ -1,9 +1,11 @@
 """The API's resources: the forms' rules, tenant scoping inside bodies, versions (ETag,
 If-Match, 412), filters, sorting, cursor pages, the dashboard's numbers, and fixed query counts."""
 
+import base64
 import datetime
 import json
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -387,3 +389,64 @@ def test_campaigns_list_in_order(reader, business):
         for row in reader.get(api(business, "campaigns/"), ordering="name").json()["results"]
     ]
     assert names == ["A", "B"]
+
+
+# Values a database cannot hold are the list's 400 (or the cursor's 404), never a 500.
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"updated_after": "3600-03-22T08:47:47-17:58"},
+        {"updated_after": "9999-12-31T23:59:59-12:00"},
+        {"updated_after": "0001-01-01T00:00:00+14:00"},
+        {"scheduled_before": "1900-01-01T00:00:00Z"},
+    ],
+)
+def test_times_outside_the_plannable_years_are_a_400(reader, business, query):
+    response = reader.get(api(business, "smo-tasks/"), **query)
+    assert response.status_code == 400
+    assert "between" in json.dumps(response.json())
+
+
+@pytest.mark.parametrize("route", ["smm-tasks/", "results/", "pacing/"])
+def test_days_outside_the_plannable_years_are_a_400(reader, business, route):
+    name = "flight_from" if route != "results/" else "date_from"
+    assert reader.get(api(business, route), **{name: "9999-12-31"}).status_code == 400
+
+
+def test_a_time_with_an_offset_is_compared_in_utc(reader, business, platform):
+    SmoTaskFactory(business=business, platform=platform, title="Now")
+    later = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1)).astimezone(
+        datetime.timezone(datetime.timedelta(hours=-15, minutes=-30))
+    )
+    rows = reader.get(api(business, "smo-tasks/"), updated_after=later.isoformat()).json()
+    assert rows["results"] == []
+
+
+@pytest.mark.parametrize(
+    "position",
+    ["abc", "99999999999999999999", "-5x", "a\x00b"],
+    ids=["word", "huge", "mixed", "nul"],
+)
+def test_a_hand_made_cursor_is_a_404(reader, business, position):
+    cursor = base64.b64encode(urlencode({"p": position}).encode()).decode()
+    assert reader.get(api(business, "smo-tasks/"), cursor=cursor).status_code == 404
+    title_cursor = reader.get(api(business, "smo-tasks/"), cursor=cursor, ordering="title")
+    assert title_cursor.status_code in (200, 404)  # any title is a title, but never a 500
+
+
+def test_a_made_date_cursor_outside_the_years_is_a_404(reader, business):
+    cursor = base64.b64encode(urlencode({"p": "9999-12-31 23:59:59-12:00"}).encode()).decode()
+    response = reader.get(api(business, "smo-tasks/"), cursor=cursor, ordering="created_at")
+    assert response.status_code == 404
+
+
+def test_a_lone_surrogate_is_a_400(writer, business):
+    response = writer.client.post(
+        api(business, "smo-tasks/"),
+        b'{"title": "\\ud800"}',
+        content_type="application/json",
+        headers=writer.headers,
+    )
+    assert response.status_code == 400
