@@ -93,6 +93,9 @@ def member_change_role(membership, role, can_approve=None, by=None):
     if can_approve is not None:
         membership.can_approve = can_approve
     membership.save(update_fields=["role", "can_approve"])
+    if role != Role.OWNER:
+        # Only owners hold keys: a demoted owner's keys would keep powers they no longer have.
+        revoke_keys_of(membership.business_id, membership.user, by)
     after = (membership.get_role_display(), membership.can_approve)
     if after != before:
         record_business(
@@ -119,7 +122,7 @@ def member_remove(membership, by=None):
         Verb.MEMBER,
         f"{name} left the business" if left else f"{name} was removed ({membership.role})",
     )
-    revoke_keys_of(membership.business_id, membership.user)  # a key is its creator's power
+    revoke_keys_of(membership.business_id, membership.user, by)  # a key is its creator's power
     membership.delete()
 
 

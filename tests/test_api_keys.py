@@ -126,6 +126,23 @@ def test_a_member_who_leaves_takes_their_keys_with_them(business, owner, editor)
     assert ApiClient(secret).get(api(business, "platforms/")).status_code == 401
 
 
+@pytest.mark.parametrize("role", ["editor", "viewer"])
+def test_an_owner_made_editor_or_viewer_loses_their_keys(business, owner, role):
+    MembershipFactory(business=business, role="owner")
+    _key, secret = make_key(business, owner, "write")
+    services.member_change_role(Membership.objects.get(business=business, user=owner), role)
+    assert ApiClient(secret).get(api(business, "platforms/")).status_code == 401
+    assert Activity.objects.filter(business=business, comment__contains="API keys revoked")
+
+
+def test_an_owner_s_other_changes_keep_their_keys(business, owner):
+    _key, secret = make_key(business, owner, "read")
+    services.member_change_role(
+        Membership.objects.get(business=business, user=owner), "owner", can_approve=False
+    )
+    assert ApiClient(secret).get(api(business, "platforms/")).status_code == 200
+
+
 def test_session_writes_need_the_csrf_token(business, editor):
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)

@@ -63,12 +63,20 @@ def revoke_key(key, by):
     return bool(revoked)
 
 
-def revoke_keys_of(business_id, user):
-    """A member who leaves takes their keys' power along: the keys they created are revoked.
-    Call inside the removal's transaction."""
-    return ApiKey.objects.filter(
+def revoke_keys_of(business_id, user, by=None):
+    """A member who leaves or stops being an owner takes their keys' power along: the keys
+    they created are revoked. Call inside the removal's or the change's transaction."""
+    revoked = ApiKey.objects.filter(
         business_id=business_id, created_by=user, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
+    if revoked:
+        record_business(
+            business_id,
+            by,
+            Verb.INTEGRATION,
+            f"{user.get_username()}'s API keys revoked ({revoked})",
+        )
+    return revoked
 
 
 def authenticate(secret, now=None):
