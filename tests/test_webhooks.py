@@ -286,6 +286,11 @@ def test_the_test_event(business, hook, receiver, run_deliveries, client, owner)
         "http://169.254.169.254/latest/meta-data/",
         "http://[::1]/",
         "http://[::ffff:127.0.0.1]/",
+        "http://[::127.0.0.1]/",  # IPv4-compatible
+        "http://[64:ff9b::7f00:1]/",  # NAT64 of 127.0.0.1
+        "http://[2002:7f00:1::]/",  # 6to4 of 127.0.0.1
+        "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",  # Teredo
+        "http://[fec0::1]/",  # site-local
         "http://100.64.0.1/",
         "http://localhost:8000/",
         "http://db.internal/",
@@ -338,3 +343,43 @@ def test_a_name_that_resolves_inside_is_refused_at_delivery(
 def test_private_addresses_may_be_allowed_for_self_hosting(settings):
     settings.WEBHOOKS_ALLOW_PRIVATE = True
     assert sending.check_url("http://10.1.2.3:8080/hook")[1] == "10.1.2.3"
+
+
+def test_a_public_ipv6_address_is_allowed():
+    assert sending.public_address("2606:4700:4700::1111")
+    assert sending.check_url("https://[2606:4700:4700::1111]/in")[2] == 443
+
+
+def test_a_receiver_that_trickles_its_answer_is_cut_at_the_deadline(settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle():
+        connection, _ = listener.accept()
+        connection.recv(65536)
+        for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 100:
+            if stop.is_set():
+                break
+            try:
+                connection.sendall(bytes([byte]))
+            except OSError:
+                break
+            time.sleep(0.05)  # each read is well inside the timeout, the whole is not
+        connection.close()
+
+    threading.Thread(target=trickle, daemon=True).start()
+    began = time.monotonic()
+    outcome = sending.post(f"http://127.0.0.1:{listener.getsockname()[1]}/", b"{}", {}, 0.4)
+    stop.set()
+    listener.close()
+    assert time.monotonic() - began < 1.0
+    assert outcome.code is None and "in time" in outcome.error
+
+
+def test_a_lookup_that_hangs_is_abandoned(monkeypatch):
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: time.sleep(3))
+    began = time.monotonic()
+    outcome = sending.post("https://hooks.example/in", b"{}", {}, 0.3)
+    assert time.monotonic() - began < 1.0
+    assert outcome.code is None and "in time" in outcome.error

@@ -8,19 +8,29 @@ that changes between the check and the connection cannot point it inside); HTTPS
 the certificate against the host's name. No redirect is followed, and no response body is read.
 """
 
+import contextlib
 import hashlib
 import hmac
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as LookupTimeout
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
 USER_AGENT = "CampaignPlanner-Webhooks/1"
+# IPv6 outside global unicast (2000::/3) is never a receiver, and inside it 6to4 and Teredo
+# carry an IPv4 address of their own choosing: refused rather than unpacked.
+GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
+IPV4_TUNNELS = (ipaddress.ip_network("2002::/16"), ipaddress.ip_network("2001::/32"))
+# getaddrinfo has no timeout of its own: it runs here, and a lookup that hangs is abandoned.
+_lookups = ThreadPoolExecutor(max_workers=4, thread_name_prefix="webhook-dns")
 SIGNATURE_HEADER = "X-Planner-Signature-256"
 
 
@@ -52,6 +62,10 @@ def public_address(text):
     address = ipaddress.ip_address(text.split("%", 1)[0])
     if address.version == 6 and address.ipv4_mapped:
         address = address.ipv4_mapped
+    if address.version == 6 and (
+        address not in GLOBAL_UNICAST or any(address in tunnel for tunnel in IPV4_TUNNELS)
+    ):
+        return False
     return address.is_global and not address.is_multicast
 
 
@@ -80,10 +94,13 @@ def check_url(url):
     return parts.scheme, host, port, path
 
 
-def resolve(host, port):
+def resolve(host, port, timeout):
     """The host's addresses, each checked; Refused if any is private."""
+    lookup = _lookups.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = lookup.result(timeout=timeout)
+    except LookupTimeout:
+        raise TimeoutError(f"{host} did not resolve in time.") from None
     except socket.gaierror as error:
         raise ConnectionError(f"{host} does not resolve ({error.strerror}).") from None
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
@@ -94,12 +111,16 @@ def resolve(host, port):
 
 
 def post(url, body, headers, timeout=None):
-    """POST `body` to `url`: the Outcome (a status code, or the error), or Refused."""
+    """POST `body` to `url`: the Outcome (a status code, or the error), or Refused.
+
+    `timeout` bounds the whole attempt, not each read: a receiver that trickles its answer a
+    byte at a time has its connection shut at the deadline."""
     timeout = timeout or settings.WEBHOOKS_TIMEOUT_SECONDS
     scheme, host, port, path = check_url(url)
     began = time.monotonic()
+    deadline = None
     try:
-        address = resolve(host, port)[0]
+        address = resolve(host, port, timeout)[0]
         if scheme == "https":
             connection = http.client.HTTPSConnection(
                 host, port, timeout=timeout, context=ssl.create_default_context()
@@ -110,6 +131,9 @@ def post(url, body, headers, timeout=None):
         connection._create_connection = lambda _address, *args: socket.create_connection(
             (address, port), *args
         )
+        left = max(timeout - (time.monotonic() - began), 0.001)
+        deadline = threading.Timer(left, _shut, args=(connection,))
+        deadline.start()
         try:
             connection.request(
                 "POST",
@@ -121,8 +145,21 @@ def post(url, body, headers, timeout=None):
         finally:
             connection.close()
     except (OSError, http.client.HTTPException) as error:
+        if time.monotonic() - began >= timeout:
+            return Outcome(None, _ms(began), "The receiver did not answer in time.")
         return Outcome(None, _ms(began), _describe(error))
+    finally:
+        if deadline is not None:
+            deadline.cancel()
     return Outcome(code, _ms(began))
+
+
+def _shut(connection):
+    """The deadline: shutting the socket down wakes the read blocked on it."""
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _ms(began):

@@ -167,7 +167,7 @@ def job_finished(job):
         if delivery is None:
             return
         Delivery.objects.filter(pk=delivery.pk).exclude(status=DeliveryStatus.DELIVERED).update(
-            status=DeliveryStatus.FAILED, error=(job.error or delivery.error)[:500]
+            status=DeliveryStatus.FAILED, error=(delivery.error or job.error)[:500]
         )
         subscription = Subscription.objects.select_for_update().get(pk=delivery.subscription_id)
         subscription.failures += 1
