@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from planner import services
-from planner.api import keys
+from planner.api import keys, throttling
 from planner.api.models import ApiKey
 from planner.models import Membership, Platform
 from planner.teamwork.models import Activity
@@ -189,3 +189,28 @@ def test_the_rate_is_per_key_and_per_user(settings, client, business, owner, edi
     assert second.get(url).status_code == 200  # another key counts on its own
     client.force_login(editor)
     assert ApiClient(client=client).get(url).status_code == 200  # and a user too
+
+
+def test_wrong_keys_from_one_address_are_told_to_back_off(business, owner):
+    url = api(business, "platforms/")
+    wrong = ApiClient("cp_" + "x" * 43)
+    codes = [wrong.get(url).status_code for _ in range(throttling.FAILED_KEYS_PER_MINUTE + 2)]
+    assert codes[: throttling.FAILED_KEYS_PER_MINUTE] == [401] * throttling.FAILED_KEYS_PER_MINUTE
+    backed_off = wrong.get(url)
+    assert backed_off.status_code == 429 and int(backed_off["Retry-After"]) > 0
+    _key, secret = make_key(business, owner)
+    assert ApiClient(secret).get(url).status_code == 200  # a right key still passes
+
+
+def test_forwarded_for_counts_only_behind_a_trusted_proxy(settings, monkeypatch, business):
+    monkeypatch.setattr(throttling, "FAILED_KEYS_PER_MINUTE", 2)
+    url = api(business, "platforms/")
+
+    def wrong_key_from(address):
+        headers = {"Authorization": "Bearer cp_wrong", "X-Forwarded-For": address}
+        return Client().get(url, headers=headers).status_code
+
+    forged = [wrong_key_from(f"203.0.113.{n}") for n in range(3)]
+    assert forged == [401, 401, 429]  # one address (REMOTE_ADDR), whatever the header says
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert wrong_key_from("198.51.100.9") == 401  # behind a proxy: the address it saw

@@ -2,7 +2,7 @@
 
 from rest_framework import authentication, exceptions
 
-from planner.api import keys
+from planner.api import keys, throttling
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -20,6 +20,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         try:
             key = keys.authenticate(header[1].decode("ascii", errors="replace"))
         except keys.KeyRefused as refused:
+            throttling.count_failed_key(request)
             raise exceptions.AuthenticationFailed(str(refused)) from None
         if key.created_by is None:  # its creator's account was deleted
             raise exceptions.AuthenticationFailed("This API key's owner no longer exists.")
