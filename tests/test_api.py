@@ -8,6 +8,8 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from planner import rollups
@@ -450,3 +452,25 @@ def test_a_lone_surrogate_is_a_400(writer, business):
         headers=writer.headers,
     )
     assert response.status_code == 400
+
+
+def test_task_lists_page_newest_first_by_id_even_with_equal_times(reader, business, platform):
+    made = [SmoTaskFactory(business=business, platform=platform) for _ in range(5)]
+    Task.objects.update(created_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+    seen, url = [], api(business, "smo-tasks/") + "?page_size=2"
+    while url:
+        page = reader.get(url).json()
+        seen += [row["id"] for row in page["results"]]
+        url = page["next"]
+        assert "o%3D" not in (url or "")  # a position alone, no offset among ties
+    assert seen == [task.pk for task in reversed(made)]
+
+
+def test_pacing_pages_in_its_index_s_order(reader, business, platform):
+    """Pacing offers no sorting: its order is the view's (the partial index
+    task_pace_candidates), not the paginator's fallback."""
+    SmmTaskFactory(business=business, platform=platform, status="active")
+    with CaptureQueriesContext(connection) as queries:
+        assert reader.get(api(business, "pacing/")).status_code == 200
+    listing = [q["sql"] for q in queries if 'FROM "planner_task"' in q["sql"]][-1]
+    assert 'ORDER BY "planner_task"."created_at" DESC, "planner_task"."id" DESC' in listing

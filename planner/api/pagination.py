@@ -16,6 +16,14 @@ class ApiCursorPagination(CursorPagination):
     max_page_size = 200
     ordering = ("-id",)  # each view says its own, the order of an index
 
+    def get_ordering(self, request, queryset, view):
+        """The view's order when it offers no sorting (DRF would fall back to the paginator's
+        own "-id", which no partial index of the view's rows holds)."""
+        if not any(hasattr(backend, "get_ordering") for backend in view.filter_backends):
+            ordering = getattr(view, "ordering", None) or self.ordering
+            return (ordering,) if isinstance(ordering, str) else tuple(ordering)
+        return super().get_ordering(request, queryset, view)
+
     def paginate_queryset(self, queryset, request, view=None):
         self.model = queryset.model
         return super().paginate_queryset(queryset, request, view)

@@ -278,7 +278,9 @@ class TaskViewSet(CrudResource):
     model = Task
     kind = None
     related = ("platform", "campaign", "business")
-    ordering = ("-created_at", "-id")  # the lists' index, task_business_kind_newest
+    # Newest first by id: unique, so a cursor is a WHERE alone, never an offset among ties
+    # (index task_business_kind_id; the web lists' created_at has ties after an import).
+    ordering = ("-id",)
 
     def get_queryset(self):
         return super().get_queryset().filter(kind=self.kind)

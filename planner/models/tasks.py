@@ -228,6 +228,8 @@ class Task(models.Model):
             models.Index(
                 fields=["business", "kind", "-created_at", "-id"], name="task_business_kind_newest"
             ),
+            # The API's lists, newest first by id (a cursor on a unique column).
+            models.Index(fields=["business", "kind", "-id"], name="task_business_kind_id"),
             models.Index(fields=["business", "work_date"], name="task_business_work_date"),
             # The dashboard's pipeline counts, and what is due or overdue, by status and date.
             # With the id, each gives the lists' whole order for one status (else the index

@@ -160,10 +160,8 @@ def _api_deep_pages(business):
 
     found = []
     for kind, name in ((Kind.SMO, "api-smo-task-list"), (Kind.SMM, "api-smm-task-list")):
-        tasks = Task.objects.for_business(business).filter(kind=kind).order_by("-created_at", "-id")
-        middle = tasks.values_list("created_at", flat=True)[
-            tasks.count() // 2 : tasks.count() // 2 + 1
-        ]
+        tasks = Task.objects.for_business(business).filter(kind=kind).order_by("-id")
+        middle = tasks.values_list("id", flat=True)[tasks.count() // 2 : tasks.count() // 2 + 1]
         params = {"skipped": "no row"}
         if middle:
             token = urlencode({"p": str(middle[0])}).encode("ascii")
