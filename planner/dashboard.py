@@ -310,8 +310,16 @@ def dashboard_summary(filters, today=None, now=None, lists=True):
         review=review,
         due=due,
         overdue=overdue,
-        has_any_task=bool(counts),
+        has_any_task=bool(counts) or _has_tasks_elsewhere(filters),
     )
+
+
+def _has_tasks_elsewhere(filters):
+    """A filter to a platform or campaign without tasks shows its zeros, not the first-run
+    panel: that is for a business with no task at all (one more query, in that case only)."""
+    if not (filters.campaign or filters.platform):
+        return False
+    return TaskTally.objects.filter(business=filters.business, count__gt=0).exists()
 
 
 def _due_and_overdue(filters, today, now):

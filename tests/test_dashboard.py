@@ -387,6 +387,18 @@ def test_empty_business_gets_a_friendly_start(client_for, business, owner):
     assert "chart-effort" not in html
 
 
+def test_a_filter_without_tasks_shows_its_zeros_not_the_first_run_panel(
+    client_for, business, owner
+):
+    used = PlatformFactory(business=business, kind="facebook")
+    unused = PlatformFactory(business=business, kind="linkedin")
+    services.task_save(SmoTaskFactory.build(business=business, platform=used))
+    url = reverse("dashboard", args=[business.pk])
+    html = client_for(owner).get(url, {"platform": unused.pk}).content.decode()
+    assert 'data-testid="empty-dashboard"' not in html
+    assert 'data-testid="empty-period"' in html and "for this selection" in html
+
+
 def test_quiet_period_says_so_and_shows_dashes(client_for, business, owner, known):
     html = (
         client_for(owner)

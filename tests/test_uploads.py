@@ -94,3 +94,14 @@ def test_image_bomb_past_pillows_own_limit(client_for, business, editor, platfor
     response = post(client_for, business, editor, platform, SimpleUploadedFile("b.png", bomb))
     assert response.status_code == 400
     assert "Upload a valid image" in response.context["form"].errors["image"][0]
+
+
+def test_the_edit_page_links_the_image_to_the_members_only_view(
+    client_for, business, editor, platform
+):
+    post(client_for, business, editor, platform, SimpleUploadedFile("a.png", png((4, 4), "RGB")))
+    task = Task.objects.get()
+    html = client_for(editor).get(reverse("smo_edit", args=[business.pk, task.pk])).content
+    image_url = reverse("task_image", args=[business.pk, task.pk])
+    assert f'href="{image_url}"'.encode() in html and b'href="/media/' not in html
+    assert client_for(editor).get(image_url).status_code == 200

@@ -1,9 +1,11 @@
 """Tasks: the organic post (SMO) and paid ad campaign (SMM) forms and what they share."""
 
 import json
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 
 from planner import images, text_rules
 from planner.forms.base import (
@@ -80,6 +82,28 @@ class TaskForm(VersionedForm):
             self.add_error("status", refusal)
 
 
+class TaskImageInput(forms.ClearableFileInput):
+    """ "Currently: <file>" links to the members-only image view (task_image), not to MEDIA_URL,
+    which nothing serves: post images are business data."""
+
+    image_url = None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"] and self.image_url:
+            context["widget"]["value"] = _LinkedFile(str(value).rsplit("/", 1)[-1], self.image_url)
+        return context
+
+
+@dataclass
+class _LinkedFile:
+    name: str
+    url: str
+
+    def __str__(self):
+        return self.name
+
+
 class SmoTaskForm(TaskForm):
     kind = Kind.SMO
     status_choices = SmoStatus.choices
@@ -106,7 +130,7 @@ class SmoTaskForm(TaskForm):
         widgets = {
             "post_text": forms.Textarea(attrs={"rows": 6, "data-post-text": ""}),
             "scheduled_at": DateTimeInput(),
-            "image": forms.ClearableFileInput(attrs={"accept": "image/*"}),
+            "image": TaskImageInput(attrs={"accept": "image/*"}),
         }
         help_texts = {
             "hashtags": "Separated by spaces or commas; they count towards the text limit.",
@@ -115,6 +139,10 @@ class SmoTaskForm(TaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["image"].widget.image_url = reverse(
+                "task_image", args=[self.instance.business_id, self.instance.pk]
+            )
         # The live counter reads each platform's kind from here (see static/js/post_counter.js).
         kinds = {str(p.pk): p.kind for p in self.fields["platform"].queryset}
         self.fields["platform"].widget.attrs["data-platform-kinds"] = json.dumps(kinds)
