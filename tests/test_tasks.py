@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from planner import services
 from planner.models import ResultEntry, Task, TimeEntry
-from tests.factories import ResultEntryFactory, TimeEntryFactory
+from tests.factories import ResultEntryFactory, SmoTaskFactory, TimeEntryFactory
 
 D = Decimal
 
@@ -179,3 +180,19 @@ def test_task_page_query_count_is_fixed(
     client.get(url)
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+def test_a_post_s_page_says_when_the_dashboard_counts_its_production_cost(
+    client_for, business, viewer, platform
+):
+    next_week = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=7)
+    post = services.task_save(
+        SmoTaskFactory.build(
+            business=business, platform=platform, scheduled_at=next_week, status="scheduled",
+            production_cost=Decimal("40"),
+        )
+    )  # fmt: skip
+    html = client_for(viewer).get(reverse("smo_detail", args=[business.pk, post.pk])).content
+    note = html.decode().split('data-testid="cost-attribution"')[1].split("</p>")[0]
+    assert post.work_date.isoformat() in note and "the publish day" in note
+    assert "does not show them yet" in note

@@ -228,7 +228,8 @@ def render_detail(request, task, status=200, review=(None, None), comment_form=N
         "kind": task.kind,
         "label": LABELS[task.kind],
         "totals": (totals := task_totals(task)),
-        "pacing": task_pacing(task, totals.media_spend, timezone.localdate()),
+        "pacing": task_pacing(task, totals.media_spend, today := timezone.localdate()),
+        "today": today,
         # A post can outgrow its platform's limit without being edited: moved to another
         # platform, or its platform's kind changed. Say so before someone publishes it.
         "text_problems": text_rules.check_post(task.platform.kind, task.post_text, task.hashtags)
