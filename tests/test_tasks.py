@@ -196,3 +196,37 @@ def test_a_post_s_page_says_when_the_dashboard_counts_its_production_cost(
     note = html.decode().split('data-testid="cost-attribution"')[1].split("</p>")[0]
     assert post.work_date.isoformat() in note and "the publish day" in note
     assert "does not show them yet" in note
+
+
+def test_new_work_starts_with_the_obvious_defaults(client_for, business, editor, platform):
+    client = client_for(editor)
+    form = client.get(reverse("smo_create", args=[business.pk])).context["form"]
+    assert form["assignee"].value() == editor.pk
+    assert "No campaign" in str(form["campaign"]) and "Nobody" in str(form["assignee"])
+    ad = services.task_save(
+        SmoTaskFactory.build(business=business, platform=platform, status="draft")
+    )
+    page = client.get(reverse("smo_detail", args=[business.pk, ad.pk])).context
+    today = page["today"]
+    assert page["time_form"]["date"].value() == today
+    assert page["time_form"]["user"].value() == editor.pk
+    assert page["result_form"]["date"].value() == min(ad.work_date, today)
+
+
+def test_the_next_result_day_follows_the_last_one_and_is_never_in_the_future(
+    client_for, business, editor, smm_task
+):
+    client = client_for(editor)
+    url = reverse("smm_detail", args=[business.pk, smm_task.pk])
+    today = client.get(url).context["today"]
+    ResultEntryFactory(task=smm_task, date=today - datetime.timedelta(days=3))
+    assert client.get(url).context["result_form"]["date"].value() == today - datetime.timedelta(
+        days=2
+    )
+    ResultEntryFactory(task=smm_task, date=today)
+    assert client.get(url).context["result_form"]["date"].value() is None  # today has figures
+
+
+def test_list_filters_say_any_not_dashes(client_for, business, viewer):
+    html = client_for(viewer).get(reverse("smo_list", args=[business.pk])).content.decode()
+    assert "Any platform" in html and "Any campaign" in html and "---------" not in html

@@ -36,8 +36,12 @@ class TaskFilterForm(forms.Form):
     """The task list's filters, read from the query string."""
 
     q = forms.CharField(label="Search", required=False)
-    platform = ListedModelChoiceField(queryset=Platform.objects.none(), required=False)
-    campaign = ListedModelChoiceField(queryset=Campaign.objects.none(), required=False)
+    platform = ListedModelChoiceField(
+        queryset=Platform.objects.none(), required=False, empty_label="Any platform"
+    )
+    campaign = ListedModelChoiceField(
+        queryset=Campaign.objects.none(), required=False, empty_label="Any campaign"
+    )
     status = forms.ChoiceField(required=False)
     pace = forms.ChoiceField(
         label="Pacing",

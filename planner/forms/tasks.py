@@ -46,7 +46,9 @@ class TaskForm(VersionedForm):
         self.instance.kind = self.kind
         self.fields["platform"].queryset = Platform.objects.for_business(business)
         self.fields["campaign"].queryset = Campaign.objects.for_business(business)
+        self.fields["campaign"].empty_label = "No campaign"
         self.fields["assignee"].queryset = member_users(business)
+        self.fields["assignee"].empty_label = "Nobody"
         self.fields["assignee"].label_from_instance = lambda user: user.username
         self.fields["status"] = forms.ChoiceField(
             choices=self.status_choices, initial=self.status_choices[0][0]

@@ -1,5 +1,6 @@
 """SMO posts and SMM ad campaigns share these views; `kind` comes from the URL."""
 
+import datetime
 from contextlib import nullcontext
 
 from django.contrib import messages
@@ -192,7 +193,8 @@ def _own(model, request, pk):
 def task_create(request, kind):
     # Pre-filled from links such as the campaign page's or the calendar's empty days.
     initial = {
-        key: request.GET[key] for key in ("campaign", "scheduled_at") if request.GET.get(key)
+        "assignee": request.user.pk,  # whoever plans it, until they pass it on
+        **{key: request.GET[key] for key in ("campaign", "scheduled_at") if request.GET.get(key)},
     }
     form = TASK_FORMS[kind](
         request.POST or None, request.FILES or None, business=request.business, initial=initial
@@ -218,6 +220,18 @@ def task_detail(request, kind, pk):
     return render_detail(request, find_task(request, pk, kind))
 
 
+def next_result_day(task, results, today):
+    """The day a new result most likely is: the day after the last one with figures, or the
+    task's first day (flight start, publish day) — never a future day, nor one with figures.
+    `results`: the task's latest first."""
+    if results:
+        day = results[0].date + datetime.timedelta(days=1)
+    else:
+        day = task.flight_start or task.work_date
+    day = min(day, today)
+    return None if any(entry.date == day for entry in results) else day
+
+
 def render_detail(request, task, status=200, review=(None, None), comment_form=None, **forms):
     """The task page; after a bad time or result entry, or a refused review move (`review`:
     its form and action), with that form's errors where it was filled in."""
@@ -236,12 +250,20 @@ def render_detail(request, task, status=200, review=(None, None), comment_form=N
         if task.kind == Kind.SMO
         else [],
         "time_entries": task.time_entries.select_related("user")[:50],
-        "results": task.results.all()[:100],
+        "results": (results := list(task.results.all()[:100])),
         # Distinct ids: both forms have a "date" field, and each label must find its own.
-        "time_form": TimeEntryForm(business=request.business, auto_id="time_%s")
+        "time_form": TimeEntryForm(
+            business=request.business,
+            auto_id="time_%s",
+            initial={"date": today, "user": request.user.pk},
+        )
         if can_edit
         else None,
-        "result_form": ResultEntryForm(task=task, auto_id="result_%s") if can_edit else None,
+        "result_form": ResultEntryForm(
+            task=task, auto_id="result_%s", initial={"date": next_result_day(task, results, today)}
+        )
+        if can_edit
+        else None,
         "review": review_panel(
             request.business, request.membership, request.user, task, review_form, review_action
         ),
