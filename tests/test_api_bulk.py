@@ -208,6 +208,8 @@ def test_upserts_leave_what_a_full_re_sum_gives(writer, business, platform, camp
             figures = {k: v for k, v in row.items() if k not in ("task", "day")}
             if task.kind == "smo":
                 figures.pop("spend", None)
+            if figures.get("impressions"):  # a click needs an impression (entry_rules)
+                figures["impressions"] = max(figures["impressions"], figures.get("clicks", 0))
             date = (start + datetime.timedelta(days=row["day"])).isoformat()
             body.append({"task": task.pk, "date": date, **{k: str(v) for k, v in figures.items()}})
         assert upsert(writer, business, body).status_code == 200

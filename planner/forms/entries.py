@@ -1,7 +1,9 @@
 """Hours spent on a task (time entries) and its dated figures (results)."""
 
 from django import forms
+from django.db.models import Sum
 
+from planner.entry_rules import hours_over_a_day, impossible_results
 from planner.forms.base import DateInput, member_users, quarter_hours
 from planner.models import Kind, ResultEntry, TimeEntry
 
@@ -17,6 +19,21 @@ class TimeEntryForm(forms.ModelForm):
         self.fields["user"].queryset = member_users(business)
         self.fields["user"].label_from_instance = lambda user: user.username
         self.fields["user"].required = True
+        self.business = business
+
+    def clean(self):
+        cleaned = super().clean()
+        user, day, hours = cleaned.get("user"), cleaned.get("date"), cleaned.get("hours")
+        if user and day and hours:
+            logged = (
+                TimeEntry.objects.filter(business=self.business, user=user, date=day)
+                .exclude(pk=self.instance.pk)
+                .aggregate(total=Sum("hours"))["total"]
+            )
+            problem = hours_over_a_day(logged or 0, hours)
+            if problem:
+                self.add_error("hours", problem)
+        return cleaned
 
     def clean_hours(self):
         hours = quarter_hours(self.cleaned_data.get("hours"))
@@ -56,6 +73,9 @@ class ResultEntryForm(forms.ModelForm):
         for name in self.fields:
             if name != "date" and name not in self.errors and cleaned.get(name) is None:
                 cleaned[name] = self.instance._meta.get_field(name).get_default()
+        for name, problem in impossible_results(cleaned).items():
+            if name not in self.errors:
+                self.add_error(name, problem)
         return cleaned
 
     DUPLICATE_DAY = "Results for this day are already recorded; delete that row to replace it."

@@ -518,8 +518,8 @@ def _task_history(rng, task, user_ids, first_day, today, time_rows, result_rows)
                 business_id,
                 task_id,
                 day,
-                clicks * rng.randint(40, 120),
-                clicks * rng.randint(25, 80),
+                impressions := clicks * rng.randint(40, 120),
+                min(impressions, clicks * rng.randint(25, 80)),  # reach: people, not views
                 clicks + rng.randint(0, 60),
                 clicks,
                 conversions,
