@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from planner.models import Business, Membership, Role
+from tests.factories import ResultEntryFactory
 from tests.form_checks import assert_refused
 
 VALID = {
@@ -107,3 +108,51 @@ def test_the_long_selects_render_escaped_with_the_choice_selected():
     assert '<option value="a">Plain</option>' in html
     assert "<script>" not in html and "&lt;b&gt;&amp;&lt;/b&gt;" in html
     assert '<option value="&quot;&gt;&lt;script&gt;">' in html
+
+
+def test_a_new_business_states_its_hourly_rate(client_for, new_user):
+    page = client_for(new_user).get(reverse("business_create")).content.decode()
+    assert "organic work looks free" in page
+    response = client_for(new_user).post(reverse("business_create"), {**VALID, "hourly_rate": ""})
+    assert_refused(response, "hourly_rate", "This field is required.")
+    assert not Business.objects.exists()
+
+
+def test_a_currency_change_with_money_recorded_needs_a_confirmation(
+    client_for, business, owner, smm_task
+):
+    ResultEntryFactory(task=smm_task, spend=Decimal("50"))
+    url = reverse("business_edit", args=[business.pk])
+    before = business.currency
+    new = "EUR" if before != "EUR" else "USD"
+    refused = client_for(owner).post(url, {**VALID, "currency": new})
+    assert_refused(refused, "confirm_currency", "Amounts are not converted")
+    business.refresh_from_db()
+    assert business.currency == before
+    confirmed = client_for(owner).post(url, {**VALID, "currency": new, "confirm_currency": "on"})
+    assert confirmed.status_code == 302
+    business.refresh_from_db()
+    assert business.currency == new
+
+
+def test_a_currency_change_with_nothing_recorded_needs_none(client_for, business, owner):
+    new = "EUR" if business.currency != "EUR" else "USD"
+    response = client_for(owner).post(
+        reverse("business_edit", args=[business.pk]), {**VALID, "currency": new}
+    )
+    assert response.status_code == 302
+
+
+def test_the_dashboard_flags_an_hourly_rate_of_zero(client_for, business, owner, viewer):
+    business.hourly_rate = 0
+    business.save(update_fields=["hourly_rate"])
+    url = reverse("dashboard", args=[business.pk])
+    owners = client_for(owner).get(url).content.decode()
+    assert 'data-testid="zero-rate"' in owners
+    assert (
+        reverse("business_edit", args=[business.pk]) in owners.split('data-testid="zero-rate"')[1]
+    )
+    assert "An owner can set" in client_for(viewer).get(url).content.decode()
+    business.hourly_rate = Decimal("40")
+    business.save(update_fields=["hourly_rate"])
+    assert 'data-testid="zero-rate"' not in client_for(owner).get(url).content.decode()

@@ -3,7 +3,21 @@
 from django import forms
 
 from planner.forms.base import LongSelect
-from planner.models import Business, Membership, currency_choices, timezone_choices
+from planner.models import (
+    Business,
+    Membership,
+    ResultEntry,
+    Task,
+    TimeEntry,
+    currency_choices,
+    timezone_choices,
+)
+
+HOURLY_RATE_HELP = (
+    "What an hour of your team's work costs, in the business's currency. The dashboard prices "
+    "every hour logged with it, so organic work can be weighed against ad money: at 0, organic "
+    "work looks free."
+)
 
 
 class BusinessForm(forms.ModelForm):
@@ -13,7 +27,17 @@ class BusinessForm(forms.ModelForm):
     class Meta:
         model = Business
         fields = ("name", "website_url", "currency", "time_zone", "hourly_rate")
-        help_texts = {"website_url": "Where backlinks should point."}
+        help_texts = {
+            "website_url": "Where backlinks should point.",
+            "hourly_rate": HOURLY_RATE_HELP,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            # A new business states its rate: a silent default of 0 makes organic work free.
+            self.fields["hourly_rate"].initial = None
+            self.fields["hourly_rate"].required = True
 
 
 class BusinessSettingsForm(BusinessForm):
@@ -27,9 +51,41 @@ class BusinessSettingsForm(BusinessForm):
             "authors_cannot_approve",
         )
 
+    CONFIRM = "confirm_currency"
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if self.is_bound and self._relabels_money():
+            self.fields[self.CONFIRM] = forms.BooleanField(
+                required=False,
+                label="Relabel the amounts already recorded without converting them",
+            )
+
+    def _relabels_money(self):
+        """True if the posted currency differs and the business has amounts recorded: they
+        would be shown in the new currency unchanged (€50 becomes $50)."""
+        new = self.data.get(self.add_prefix("currency"))
+        if not new or new == self.instance.currency:
+            return False
+        business = self.instance
+        return (
+            ResultEntry.objects.filter(business=business).exists()
+            or TimeEntry.objects.filter(business=business).exists()
+            or Task.objects.filter(business=business, production_cost__gt=0).exists()
+            or Task.objects.filter(business=business, budget_amount__gt=0).exists()
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.CONFIRM in self.fields and not cleaned.get(self.CONFIRM):
+            self.add_error(
+                self.CONFIRM,
+                f"Amounts are not converted: every budget, spend, cost and value recorded in "
+                f"{self.instance.currency} would be shown as {cleaned.get('currency')} with the "
+                "same numbers. Tick this to relabel them anyway, or keep the currency.",
+            )
+        return cleaned
 
     def clean_require_mfa(self):
         from planner.access import has_mfa
