@@ -43,3 +43,48 @@ def hours_over_a_day(logged_that_day, hours):
         f"That makes {float(total):g} hours on one day for this person "
         f"({float(logged_that_day):g} already logged): a day has {HOURS_IN_A_DAY}."
     )
+
+
+# What is possible but unusual: warnings the user confirms before it is saved.
+
+LONG_DAY_HOURS = 12
+
+
+def long_day(logged_that_day, hours):
+    total = logged_that_day + hours
+    if total <= LONG_DAY_HOURS:
+        return None
+    return f"{float(total):g} hours on one day for this person: more than {LONG_DAY_HOURS}."
+
+
+def future_day(day, today, what):
+    if day <= today:
+        return None
+    return f"{day:%Y-%m-%d} is in the future: {what} are recorded for days that have passed."
+
+
+def spend_outside_flight(day, spend, start, end):
+    if not spend or start is None or end is None or start <= day <= end:
+        return None
+    return f"Spend on {day:%Y-%m-%d}, outside the ad's flight ({start:%Y-%m-%d} to {end:%Y-%m-%d})."
+
+
+def flight_outside_campaign(start, end, campaign_start, campaign_end):
+    if start is None or end is None:
+        return None
+    if campaign_start <= start and end <= campaign_end:
+        return None
+    return (
+        f"The flight ({start:%Y-%m-%d} to {end:%Y-%m-%d}) runs outside its campaign's dates "
+        f"({campaign_start:%Y-%m-%d} to {campaign_end:%Y-%m-%d})."
+    )
+
+
+def budgets_over_campaign(ads_budget, campaign_budget, currency):
+    """`ads_budget`: what the campaign's ads may spend over their flights, this one included."""
+    if not campaign_budget or ads_budget <= campaign_budget:
+        return None
+    return (
+        f"The campaign's ads may spend {ads_budget:,.2f} {currency} over their flights, more "
+        f"than its paid budget of {campaign_budget:,.2f} {currency}."
+    )

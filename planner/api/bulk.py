@@ -31,11 +31,17 @@ class ResultDayForm(ResultEntryForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A script's daily push has no one to confirm a warning: rows are checked for what is
+        # impossible only (entry_rules), and the import preview shows what is unusual.
+        del self.fields["confirm_warnings"]
         # The model's own validators (COUNT's ceiling, NON_NEGATIVE, DATES), in the fields,
         # so that no model instance is built and cleaned per row (see _post_clean).
         for name, field in self.fields.items():
             extra = ResultEntry._meta.get_field(name).validators
             field.validators = [*field.validators, *(v for v in extra if v not in field.validators)]
+
+    def warnings(self, cleaned):
+        return []
 
     def _post_clean(self):
         """Nothing more per row: the model's validators ran in the fields; its check constraints

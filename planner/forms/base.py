@@ -75,7 +75,7 @@ class VersionedForm(forms.ModelForm):
         """Explain an edit conflict at the top of the form, and let a second save win."""
         changed = []
         for name, field in self.fields.items():
-            if name == "seen_version" or name not in self.cleaned_data:
+            if name in ("seen_version", "confirm_warnings") or name not in self.cleaned_data:
                 continue
             saved, yours = getattr(current, name, None), self.cleaned_data[name]
             if name == "image" or _same(saved, yours):
@@ -104,6 +104,29 @@ def _same(saved, yours):
 def _shown(value):
     text = "—" if value in (None, "") else str(value)
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+class ConfirmWarnings(forms.Form):
+    """What is possible but unusual: once the form is otherwise valid, its warnings (from
+    `warnings(cleaned)`) are listed at a "save anyway" box, and it saves once that is ticked
+    (in the API: `"confirm_warnings": true`)."""
+
+    confirm_warnings = forms.BooleanField(
+        required=False, label="These are right: save anyway", widget=forms.HiddenInput
+    )
+
+    def warnings(self, cleaned):
+        return []
+
+    def _clean_form(self):
+        super()._clean_form()  # every clean() of the form's classes, then the warnings
+        if self._errors:
+            return
+        found = [warning for warning in self.warnings(self.cleaned_data) if warning]
+        if found and not self.cleaned_data.get("confirm_warnings"):
+            self.fields["confirm_warnings"].widget = forms.CheckboxInput()
+            for warning in found:
+                self.add_error("confirm_warnings", warning)
 
 
 def member_users(business):

@@ -2,13 +2,15 @@
 
 from django import forms
 from django.db.models import Sum
+from django.utils import timezone
 
+from planner import entry_rules
 from planner.entry_rules import hours_over_a_day, impossible_results
-from planner.forms.base import DateInput, member_users, quarter_hours
+from planner.forms.base import ConfirmWarnings, DateInput, member_users, quarter_hours
 from planner.models import Kind, ResultEntry, TimeEntry
 
 
-class TimeEntryForm(forms.ModelForm):
+class TimeEntryForm(ConfirmWarnings, forms.ModelForm):
     class Meta:
         model = TimeEntry
         fields = ("date", "hours", "user", "note")
@@ -33,7 +35,14 @@ class TimeEntryForm(forms.ModelForm):
             problem = hours_over_a_day(logged or 0, hours)
             if problem:
                 self.add_error("hours", problem)
+            self.logged_that_day = logged or 0
         return cleaned
+
+    def warnings(self, cleaned):
+        return [
+            entry_rules.long_day(getattr(self, "logged_that_day", 0), cleaned["hours"]),
+            entry_rules.future_day(cleaned["date"], timezone.localdate(), "hours"),
+        ]
 
     def clean_hours(self):
         hours = quarter_hours(self.cleaned_data.get("hours"))
@@ -42,7 +51,7 @@ class TimeEntryForm(forms.ModelForm):
         return hours
 
 
-class ResultEntryForm(forms.ModelForm):
+class ResultEntryForm(ConfirmWarnings, forms.ModelForm):
     class Meta:
         model = ResultEntry
         fields = (
@@ -63,20 +72,31 @@ class ResultEntryForm(forms.ModelForm):
         if task.kind == Kind.SMO:
             del self.fields["spend"]  # organic work has no media spend
         # A figure left blank is a zero: people record only what the platform reported.
-        for name, field in self.fields.items():
-            if name != "date":
-                field.required = False
-                field.widget.attrs.setdefault("min", 0)
+        for name in self.figures():
+            self.fields[name].required = False
+            self.fields[name].widget.attrs.setdefault("min", 0)
+
+    def figures(self):
+        return [name for name in self.Meta.fields if name != "date" and name in self.fields]
 
     def clean(self):
         cleaned = super().clean()
-        for name in self.fields:
-            if name != "date" and name not in self.errors and cleaned.get(name) is None:
+        for name in self.figures():
+            if name not in self.errors and cleaned.get(name) is None:
                 cleaned[name] = self.instance._meta.get_field(name).get_default()
         for name, problem in impossible_results(cleaned).items():
             if name not in self.errors:
                 self.add_error(name, problem)
         return cleaned
+
+    def warnings(self, cleaned):
+        task, day = self.task, cleaned["date"]
+        return [
+            entry_rules.future_day(day, timezone.localdate(), "results"),
+            entry_rules.spend_outside_flight(
+                day, cleaned.get("spend"), task.flight_start, task.flight_end
+            ),
+        ]
 
     DUPLICATE_DAY = "Results for this day are already recorded; delete that row to replace it."
 

@@ -7,8 +7,9 @@ from django import forms
 from django.conf import settings
 from django.urls import reverse
 
-from planner import images, text_rules
+from planner import entry_rules, images, kpis, text_rules
 from planner.forms.base import (
+    ConfirmWarnings,
     DateInput,
     DateTimeInput,
     VersionedForm,
@@ -33,7 +34,7 @@ IMAGE_FORMATS = set(images.FORMATS)
 MAX_IMAGE_PIXELS = 40_000_000
 
 
-class TaskForm(VersionedForm):
+class TaskForm(ConfirmWarnings, VersionedForm):
     """What both kinds share: the business's own platforms, campaigns and members."""
 
     kind = None
@@ -262,6 +263,39 @@ class SmmTaskForm(TaskForm):
         if low is not None and high is not None and high < low:
             self.add_error("audience_age_max", "The maximum age cannot be below the minimum.")
         return cleaned
+
+    def warnings(self, cleaned):
+        campaign = cleaned.get("campaign")
+        if campaign is None:
+            return []
+        start, end = cleaned.get("flight_start"), cleaned.get("flight_end")
+        mine = (cleaned.get("budget_type"), cleaned.get("budget_amount"), start, end)
+        others = (
+            Task.objects.for_business(self.business)
+            .filter(campaign=campaign, kind=Kind.SMM, budget_amount__isnull=False)
+            .exclude(pk=self.instance.pk)
+            .values_list("budget_type", "budget_amount", "flight_start", "flight_end")
+        )
+        return [
+            entry_rules.flight_outside_campaign(start, end, campaign.start_date, campaign.end_date),
+            entry_rules.budgets_over_campaign(
+                sum(_flight_budget(*ad) for ad in [mine, *others]),
+                campaign.budget,
+                self.business.currency,
+            ),
+        ]
+
+
+def _flight_budget(budget_type, amount, start, end):
+    """What an ad may spend over its flight: a lifetime amount, or a daily one times its days
+    (0 for a daily budget without a flight: unknown)."""
+    if amount is None:
+        return 0
+    if budget_type == BudgetType.LIFETIME:
+        return amount
+    if start is None or end is None:
+        return 0
+    return kpis.expected_spend(budget_type, amount, start, end, end)
 
 
 TASK_FORMS = {Kind.SMO: SmoTaskForm, Kind.SMM: SmmTaskForm}
