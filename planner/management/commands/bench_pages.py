@@ -57,6 +57,9 @@ class Command(BaseCommand):
     def handle(self, *args, sizes, million, repeat, only, json=None, **options):
         settings.DEBUG = False  # no query log of its own: CaptureQueriesContext counts
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        # One user times every route hundreds of times a minute: past the API's rate per caller
+        # every answer would be a 429, which measures the throttle, not the route.
+        settings.API_RATE_LIMIT = "1000000/minute"
         sizes = sorted({*sizes, *([1_000_000] if million else [])})
         results = {}
         for size in sizes:
@@ -128,6 +131,9 @@ def pages(business, owner):
                 break
             args.append(value)
         else:
+            if name == "api-results-bulk":  # a POST: timed with its 10,000 rows (BULK)
+                found.append((name, None, {"skipped": "POST only"}))
+                continue
             found.append((name, reverse(name, args=args), {}))
             continue
         found.append((name, None, {"skipped": "no row"}))
