@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from planner import ad_reports, rollups
+from planner import ad_reports, entry_rules, rollups
 from planner.models import ImportMapping, ReportUpload, ResultEntry, StagedResultDay, Task
 
 SKIP = "skip"
@@ -85,6 +85,9 @@ class Preview:
     to_add: list = field(default_factory=list)
     to_replace: list = field(default_factory=list)
     errors: list = field(default_factory=list)
+    # What entry_rules refuses or warns of on the task page, as warnings: the report is the
+    # network's own count (LinkedIn's clicks include clicks on the company name, say).
+    warnings: list = field(default_factory=list)
     skipped_rows: int = 0
 
     @property
@@ -290,6 +293,7 @@ def build_preview(business, report, matches=None):
                 )
             )
     preview.errors.sort(key=lambda error: error.line)
+    preview.warnings = _warnings(business, groups.values())
 
     existing = _existing(business, groups)
     for key, day in sorted(groups.items(), key=lambda item: (item[0][1], item[1].task_title)):
@@ -299,6 +303,34 @@ def build_preview(business, report, matches=None):
         else:
             preview.to_add.append(day)
     return preview
+
+
+def _warnings(business, days):
+    """Row warnings for figures that cannot be true together, future days and spend outside
+    the ad's flight (one query: the flights of the matched ads)."""
+    days = list(days)
+    flights = {
+        pk: (start, end)
+        for pk, start, end in Task.objects.for_business(business)
+        .filter(pk__in={day.task_id for day in days})
+        .values_list("pk", "flight_start", "flight_end")
+    }
+    today = timezone.localdate()
+    found = []
+    for day in sorted(days, key=lambda day: day.lines[0]):
+        figures = dict(zip(ad_reports.FIGURES, day.figures, strict=True))
+        start, end = flights.get(day.task_id, (None, None))
+        messages = [
+            *entry_rules.impossible_results(figures).values(),
+            entry_rules.future_day(day.date, today, "results"),
+            entry_rules.spend_outside_flight(day.date, figures["spend"], start, end),
+        ]
+        found += [
+            ad_reports.RowError(day.lines[0], f"{day.task_title}, {day.date:%Y-%m-%d}: {message}")
+            for message in messages
+            if message
+        ]
+    return found
 
 
 def _existing(business, groups):

@@ -155,6 +155,7 @@ def _cases(w):
                 "time_zone": "UTC",
                 "hourly_rate": "1",
                 "approval_mode": "optional",
+                "confirm_currency": "on",  # amounts are recorded: relabelled, not converted
             },
         ),
         "business_delete": (OWN, [], {}),

@@ -46,6 +46,6 @@ def test_every_business_page_is_timed_or_skipped_with_a_reason(db, tmp_path, cap
         assert label in timed, (label, skipped.get(label))
         assert rows[label]["queries"] > 0 and rows[label]["kb"] > 0
     # What is not timed says why: a POST-only view (405) or no such row in the seed.
-    assert set(skipped.values()) <= {"405", "404", "no row"}, skipped
+    assert set(skipped.values()) <= {"405", "404", "no row", "POST only"}, skipped
     assert "member_list" in timed and "healthz" in timed  # the floor and the framework's
     assert "median ms (x floor)" in capsys.readouterr().out

@@ -992,7 +992,7 @@ TARGETS = {
     "MappingForm": _mapping,
 }
 # Bases that no view takes on their own.
-ABSTRACT_FORMS = {"VersionedForm", "TaskForm"}
+ABSTRACT_FORMS = {"VersionedForm", "TaskForm", "ConfirmWarnings"}
 
 
 def app_form_classes():

@@ -182,6 +182,8 @@ def _render_preview(request, upload, preview, status=200, refused=None):
             "replaced": preview.to_replace[:PREVIEW_ROWS],
             "errors": preview.errors[:ERRORS_SHOWN],
             "more_errors": max(0, len(preview.errors) - ERRORS_SHOWN),
+            "warnings": preview.warnings[:ERRORS_SHOWN],
+            "more_warnings": max(0, len(preview.warnings) - ERRORS_SHOWN),
             "preview_rows": PREVIEW_ROWS,
             "totals": preview.totals(),
             "refused": refused,
