@@ -4,7 +4,9 @@ from decimal import Decimal
 from io import StringIO
 
 from django.core.management import call_command
+from django.db.models import Sum
 
+from planner.entry_rules import LONG_DAY_HOURS
 from planner.models import Business, Kind, Platform, ResultEntry, Task, TimeEntry
 
 
@@ -79,3 +81,9 @@ def test_the_seed_keeps_every_tally_and_pacing_as_the_services_would(db):
     rollups.refresh_tallies(business.pk)
     rollups.refresh(business.pk)
     assert snapshot() == seeded
+
+
+def test_no_one_in_the_demo_works_a_day_the_forms_would_question(db):
+    call_command("seed_demo", verbosity=0)
+    days = TimeEntry.objects.values("user", "date").annotate(total=Sum("hours"))
+    assert max(day["total"] for day in days) <= LONG_DAY_HOURS

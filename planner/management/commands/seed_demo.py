@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
-from planner import kpis, rollups, services
+from planner import entry_rules, kpis, rollups, services
 from planner.models import (
     BidModel,
     BudgetType,
@@ -144,6 +144,7 @@ class _RowWriter:
         self.business_id = business_id
         self.now = now
         self.task_rows, self.time_rows, self.result_rows = [], [], []
+        self.day_hours = {}  # (user, day) -> hours written, for _a_day_with_room
 
     def task(self, task_id, fields):
         values = TASK_BLANKS | fields
@@ -159,11 +160,27 @@ class _RowWriter:
         if len(self.task_rows) >= BATCH:
             self.flush()
 
+    def _a_day_with_room(self, row):
+        """The row moved back to the latest day (up to two weeks earlier) on which its person
+        stays within a normal day, so that the demo has no 28-hour day (entry_rules warns past
+        12 hours); a busy benchmark business keeps the rest where they were."""
+        business_id, task_id, user_id, day, hours, note = row
+        for back in range(15):
+            moved = day - timedelta(days=back)
+            logged = self.day_hours.get((user_id, moved), 0)
+            if logged + hours <= entry_rules.LONG_DAY_HOURS:
+                break
+        else:
+            moved = day
+        self.day_hours[(user_id, moved)] = self.day_hours.get((user_id, moved), 0) + hours
+        return (business_id, task_id, user_id, moved, hours, note)
+
     def flush(self):
         columns = ("id", "business_id", "created_at", "updated_at")
         _write(Task, (*columns, *(f.column for f in TASK_FIELDS)), self.task_rows)
         stamp = (self.now,)
-        _write(TimeEntry, (*TIME_COLUMNS, "created_at"), [r + stamp for r in self.time_rows])
+        time_rows = [self._a_day_with_room(row) for row in self.time_rows]
+        _write(TimeEntry, (*TIME_COLUMNS, "created_at"), [r + stamp for r in time_rows])
         _write(ResultEntry, (*RESULT_COLUMNS, "created_at"), [r + stamp for r in self.result_rows])
         self.task_rows, self.time_rows, self.result_rows = [], [], []
 
