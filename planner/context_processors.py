@@ -4,14 +4,24 @@ from django.utils.functional import cached_property
 
 from planner.models import Membership
 
+# The navigation's sections, by the start of the URL names of their pages ("smo_detail" is in
+# "smo"), so that the bar marks where one is (aria-current).
+SECTIONS = ("dashboard", "calendar", "smo", "smm", "campaign", "platform", "member")
+
+
+def section_of(url_name):
+    head = (url_name or "").split("_", 1)[0]
+    return head if head in SECTIONS else None
+
 
 class Navigation:
     """The businesses in the switcher, each with its unread notifications (the bell): one
     query, only on pages that render the navbar. Counting per membership means nothing of a
     business the user has left is ever counted."""
 
-    def __init__(self, user):
+    def __init__(self, user, url_name=None):
         self.user = user
+        self.section = section_of(url_name)
 
     @cached_property
     def memberships(self):
@@ -41,4 +51,5 @@ class Navigation:
 def navigation(request):
     if not request.user.is_authenticated:
         return {}
-    return {"nav": Navigation(request.user)}
+    match = getattr(request, "resolver_match", None)
+    return {"nav": Navigation(request.user, match and match.url_name)}
