@@ -46,6 +46,7 @@ class TaskForm(ConfirmWarnings, VersionedForm):
         self.instance.business = business
         self.instance.kind = self.kind
         self.fields["platform"].queryset = Platform.objects.for_business(business)
+        self.fields["platform"].empty_label = "Choose a platform"
         self.fields["campaign"].queryset = Campaign.objects.for_business(business)
         self.fields["campaign"].empty_label = "No campaign"
         self.fields["assignee"].queryset = member_users(business)
