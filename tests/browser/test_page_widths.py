@@ -1,0 +1,69 @@
+"""No page of a business scrolls sideways, from a 320 px phone to a 1366 px laptop: wide
+tables scroll inside their own keyboard-focusable region, the navigation fits the business's
+name. Every page of the URLconf that needs no id but the business's, and the pages of one row
+of each kind, on the demo data (the 320 and 390 widths are the ones that catch it)."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
+
+from planner.management.commands.seed_demo import DEMO_PASSWORD
+from planner.models import Business, Campaign, Kind, Platform, Task
+from tests.browser.test_walkthrough import log_in
+from tests.url_walk import url_patterns
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (320, 390, 640, 1280, 1366)
+# Not pages: files, feeds, actions that answer a POST, and the API's JSON.
+NOT_PAGES = re.compile(
+    r"_csv$|_export|_feed|ical|delete|remove|revoke|_test$|replay|enable|api-|logout"
+)
+
+
+def business_pages(business):
+    found = []
+    for name, pattern in url_patterns():
+        parameters = set(re.findall(r"<(?:\w+:)?(\w+)>", pattern))
+        if parameters == {"business_id"} and not NOT_PAGES.search(name):
+            found.append(reverse(name, args=[business.pk]))
+    smo = Task.objects.filter(business=business, kind=Kind.SMO).first()
+    smm = Task.objects.filter(business=business, kind=Kind.SMM).first()
+    campaign = Campaign.objects.filter(business=business).first()
+    platform = Platform.objects.filter(business=business).first()
+    for name, pk in (
+        ("smo_detail", smo.pk), ("smo_edit", smo.pk), ("smm_detail", smm.pk),
+        ("smm_edit", smm.pk), ("campaign_detail", campaign.pk), ("campaign_edit", campaign.pk),
+        ("platform_edit", platform.pk),
+    ):  # fmt: skip
+        found.append(reverse(name, args=[business.pk, pk]))
+    found.append(reverse("dashboard", args=[business.pk]) + "?period=year")
+    found.append(reverse("calendar", args=[business.pk]) + "?view=week")
+    return found
+
+
+def test_no_page_is_wider_than_the_window(page, transactional_db, artifacts_dir):
+    call_command("seed_demo", verbosity=0)
+    business = Business.objects.get()
+    log_in(page, "demo", DEMO_PASSWORD)
+    too_wide = []
+    urls = business_pages(business)
+    assert len(urls) > 25  # the walk found the pages
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        for url in urls:
+            try:
+                response = page.goto(url)
+            except PlaywrightError:  # a POST-only URL (405 with no body)
+                continue
+            if response.status != 200 or "text/html" not in response.headers.get(
+                "content-type", ""
+            ):
+                continue
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > width:
+                too_wide.append(f"{url} at {width} px: {scroll_width} px wide")
+    assert too_wide == []
