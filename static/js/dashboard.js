@@ -18,8 +18,10 @@
   const dataElement = document.getElementById("chart-data");
   if (!dataElement || typeof Chart === "undefined") return;
   const data = JSON.parse(dataElement.textContent);
-  const GREEN = "#198754";
-  const BLUE = "#0d6efd";
+  // Organic dark and solid, paid light and striped: told apart in greyscale and without
+  // colour too (tests/test_colours.py checks the lightness between them).
+  const GREEN = "#146c43";
+  const BLUE = "#6ea8fe";
   const money = new Intl.NumberFormat("en-US", { style: "currency", currency: data.currency });
   const hours = (v) => v.toLocaleString("en-US") + " h";
 
@@ -30,8 +32,8 @@
     const ctx = canvas.getContext("2d");
     ctx.fillStyle = color;
     ctx.fillRect(0, 0, size, size);
-    ctx.strokeStyle = "rgba(255,255,255,0.6)";
-    ctx.lineWidth = 2;
+    ctx.strokeStyle = "rgba(0,0,0,0.55)";
+    ctx.lineWidth = 2.5;
     ctx.beginPath();
     ctx.moveTo(0, size);
     ctx.lineTo(size, 0);
