@@ -18,7 +18,8 @@
     box.parentNode.insertBefore(list, box.nextSibling);
     box.setAttribute("aria-autocomplete", "list");
     box.setAttribute("aria-controls", list.id);
-    box.setAttribute("aria-expanded", "false");
+    // No aria-expanded: a textarea is a textbox, which ARIA gives no such state (axe-core's
+    // aria-allowed-attr); the open list is announced through aria-activedescendant.
     var matches = [];
     var active = 0;
 
@@ -30,7 +31,6 @@
 
     function close() {
       list.hidden = true;
-      box.setAttribute("aria-expanded", "false");
       box.removeAttribute("aria-activedescendant");
       matches = [];
     }
@@ -59,7 +59,6 @@
         list.appendChild(item);
       });
       list.hidden = false;
-      box.setAttribute("aria-expanded", "true");
       box.setAttribute("aria-activedescendant", list.id + "-" + active);
     }
 
