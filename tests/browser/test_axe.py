@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Error as PlaywrightError
 
 from planner.management.commands.seed_demo import DEMO_PASSWORD
 from planner.models import Business
-from tests.browser.test_page_widths import business_pages
+from tests.browser.test_page_widths import business_pages, whole_pages
 from tests.browser.test_walkthrough import log_in
 
 pytestmark = pytest.mark.browser
@@ -36,17 +35,8 @@ def test_axe_finds_no_violation(browser, live_server, transactional_db):
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         checked = 0
-        for url in urls:
-            try:
-                response = page.goto(url)
-            except PlaywrightError:  # a POST-only URL
-                continue
-            if response.status != 200 or "text/html" not in response.headers.get(
-                "content-type", ""
-            ):
-                continue
-            if page.evaluate("document.doctype === null"):  # an htmx fragment, not a page
-                continue
+        for url in whole_pages(page, urls):
+            page.goto(url)
             page.add_script_tag(path=str(AXE))
             found += [f"{url} at {width} px: {problem}" for problem in page.evaluate(VIOLATIONS)]
             checked += 1
