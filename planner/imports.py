@@ -435,7 +435,7 @@ def _apply_staged(business, upload, report, matches, preview, run, on_applied):
             raise ImportRefused("The staged rows are incomplete; nothing was imported.")
         rollups.lock(business.pk)
         rollups.refresh(business.pk, preview.dates)
-        rollups.refresh_pacing(
+        rollups.refresh_figures(
             business.pk,
             [task_id for task_id, skipped in _targets(matches).values() if task_id and not skipped],
         )

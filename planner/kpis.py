@@ -196,6 +196,32 @@ def pace_flag(pacing_ratio):
     return "on pace"
 
 
+def flight_budget(budget_type, amount, start, end):
+    """The whole flight's budget: a daily amount times the flight's days, or the lifetime
+    amount (None without an amount or a whole flight)."""
+    if amount is None or start is None or end is None or end < start:
+        return None
+    if budget_type == "daily":
+        return Decimal(amount) * ((end - start).days + 1)
+    return Decimal(amount)
+
+
+def _sort_key(value):
+    return None if value is None else float(value)
+
+
+def sort_keys(spend, clicks, impressions, conversions, budget):
+    """What the ad list sorts by for CPC, CTR, CPA and the share of the budget spent: the
+    KPIs above as floats (None where the divisor is 0), kept on each ad's row so that a sort
+    is an index walk. Pages show the exact Decimal figures, not these."""
+    return {
+        "cost_per_click": _sort_key(cpc(spend, clicks)),
+        "click_through_rate": _sort_key(ctr(clicks, impressions)),
+        "cost_per_conversion": _sort_key(cpa(spend, conversions)),
+        "budget_spent": _sort_key(ratio(spend, budget)),
+    }
+
+
 FOREVER = datetime.date.max
 
 

@@ -340,8 +340,8 @@ def import_file(open_file, owner, progress=None, on_imported=None):
             report(phase="Adding up the totals", done=total, total=total)
             _analyze(Task, TimeEntry, ResultEntry)
             rollups.refresh(business.pk)
+            rollups.refresh_figures(business.pk)  # before the tallies, which sum its figures
             rollups.refresh_tallies(business.pk)
-            rollups.refresh_pacing(business.pk)
             if on_imported is not None:
                 on_imported(business, counts, people)
     except IntegrityError as error:

@@ -64,25 +64,52 @@ def _tally_key(task):
     }
 
 
+# What TaskTally sums besides the count: each task's own columns of the same names.
+TALLY_SUMS = (
+    "estimated_hours",
+    "budget_total",
+    "media_spend",
+    "total_impressions",
+    "total_reach",
+    "total_engagements",
+    "total_clicks",
+    "total_conversions",
+    "total_conversion_value",
+)
+
+
 def tally(task, delta):
-    """Count a task in (+1) or out (-1) of TaskTally, under the business's lock."""
-    key = _tally_key(task)
+    """Count a task and its figures in (+1) or out (-1) of TaskTally, under the business's
+    lock."""
+    _tally_move(_tally_key(task), {name: delta * (getattr(task, name) or 0) for name in TALLY_SUMS},
+                delta)  # fmt: skip
+
+
+def _tally_move(key, amounts, count=0):
     row, _created = TaskTally.objects.get_or_create(**key)
-    TaskTally.objects.filter(pk=row.pk).update(count=F("count") + delta)
+    changes = {name: _plus(name, value) for name, value in amounts.items() if value}
+    if count:
+        changes["count"] = F("count") + count
+    if changes:
+        TaskTally.objects.filter(pk=row.pk).update(**changes)
 
 
 @transaction.atomic
 def refresh_tallies(business_id):
-    """Recount every task of a business (after bulk loads), for the pipeline and calendar."""
+    """Recount every task of a business (after bulk loads), for the pipeline, the lists'
+    totals and the calendar."""
     lock(business_id)
     TaskTally.objects.filter(business_id=business_id).delete()
     counts = (
         Task.objects.filter(business_id=business_id)
         .values("kind", "status", "review_state", "platform_id", "campaign_id")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("pk"), **{name: Sum(name) for name in TALLY_SUMS})
         .order_by()
     )
-    TaskTally.objects.bulk_create(TaskTally(business_id=business_id, **row) for row in counts)
+    TaskTally.objects.bulk_create(
+        TaskTally(business_id=business_id, **(row | {n: row[n] or 0 for n in TALLY_SUMS}))
+        for row in counts
+    )
     refresh_calendar(business_id)
 
 
@@ -360,86 +387,181 @@ def move_results(business_id, changes):
         _bump(business_id, day, key, amounts)
 
 
-def move_spend(business_id, changes):
-    """Add {task id: change} to the ads' media spend and recompute their stored pacing (the
-    spend is the sum of their results: moved by the change, not summed again)."""
-    ids = sorted(changes)
-    ads = []
+FIGURES = ("impressions", "reach", "engagements", "clicks", "conversions", "conversion_value")
+TOTALS = tuple(f"total_{name}" for name in FIGURES)
+PACE_FIELDS = ("media_spend", "pace_over_from", "pace_over_until", "pace_under_from")
+# Everything set_figures keeps on a task's row.
+FIGURE_FIELDS = (
+    *PACE_FIELDS,
+    *TOTALS,
+    "budget_total",
+    "cost_per_click",
+    "click_through_rate",
+    "cost_per_conversion",
+    "budget_spent",
+)
+# What set_figures reads besides FIGURE_FIELDS, and what the tallies are keyed by.
+FIGURE_INPUTS = ("kind", "budget_type", "budget_amount", "flight_start", "flight_end",
+                 "estimated_hours", "business_id", "status", "review_state", "platform_id",
+                 "campaign_id")  # fmt: skip
+
+
+def no_figures():
+    return dict.fromkeys(("spend", *FIGURES), 0)
+
+
+def figure_values(task, sums):
+    """{field: value} of FIGURE_FIELDS for `task` with results summing to `sums` ({"spend",
+    "impressions", …}): its totals, budget, sort keys and off-pace days. Organic posts have
+    no media spend by definition, so theirs is 0 whatever was typed."""
+    smm = task.kind == Kind.SMM
+    spend = Decimal(sums["spend"] or 0) if smm else ZERO
+    budget = (
+        kpis.flight_budget(task.budget_type, task.budget_amount, task.flight_start, task.flight_end)
+        if smm
+        else None
+    )
+    clicks, impressions = sums["clicks"] or 0, sums["impressions"] or 0
+    values = {
+        "media_spend": spend,
+        **{f"total_{name}": sums[name] or 0 for name in FIGURES},
+        "budget_total": budget,
+        **kpis.sort_keys(spend, clicks, impressions, sums["conversions"] or 0, budget),
+    }
+    if not smm:
+        values.update(cost_per_click=None, cost_per_conversion=None, budget_spent=None)
+    days = (
+        kpis.pace_days(
+            task.budget_type, task.budget_amount, task.flight_start, task.flight_end, spend
+        )  # fmt: skip
+        if smm
+        else (None, None, None)
+    )
+    values["pace_over_from"], values["pace_over_until"], values["pace_under_from"] = days
+    return values
+
+
+def set_figures(task, sums):
+    """Put figure_values on the task (not saved here)."""
+    for name, value in figure_values(task, sums).items():
+        setattr(task, name, value)
+
+
+def sums_of(task):
+    """The sums of a task's results as its row keeps them (for set_figures)."""
+    return {"spend": task.media_spend, **{name: getattr(task, f"total_{name}") for name in FIGURES}}
+
+
+def figures_of(task_ids):
+    """{task id: sums of all its results} (tasks without results are left out)."""
+    rows = (
+        ResultEntry.objects.filter(task__in=task_ids)
+        .values("task")
+        .annotate(**{name: Sum(name) for name in ("spend", *FIGURES)})
+        .order_by()
+    )
+    return {row.pop("task"): row for row in rows}
+
+
+def _load(business_id, task_ids=None):
+    tasks = Task.objects.filter(business_id=business_id).only("pk", *FIGURE_INPUTS, *FIGURE_FIELDS)
+    if task_ids is None:
+        return list(tasks)
+    ids = sorted(task_ids)
+    found = []
     for start in range(0, len(ids), 5000):
-        ads += Task.objects.filter(
-            business_id=business_id, kind=Kind.SMM, pk__in=ids[start : start + 5000]
-        ).only(
-            "pk", "kind", "budget_type", "budget_amount", "flight_start", "flight_end", *PACE_FIELDS
+        found += tasks.filter(pk__in=ids[start : start + 5000])
+    return found
+
+
+def _store(tasks, before):
+    """Write the tasks whose figures changed, and move their tallies by the change."""
+    changed = [task for task in tasks if _figures(task) != before[task.pk]]
+    by_key = defaultdict(lambda: defaultdict(int))
+    for task in changed:
+        was = dict(zip(FIGURE_FIELDS, before[task.pk], strict=True))
+        key = tuple(sorted(_tally_key(task).items(), key=lambda item: item[0]))
+        for name in TALLY_SUMS:
+            if name in was:
+                by_key[key][name] += (getattr(task, name) or 0) - (was[name] or 0)
+    for key, amounts in sorted(by_key.items(), key=lambda item: str(item[0])):
+        _tally_move(dict(key), amounts)
+    _write_figures(changed)
+
+
+def _figures(task):
+    return tuple(getattr(task, name) for name in FIGURE_FIELDS)
+
+
+def move_figures(business_id, changes):
+    """Add {task id: {figure: change}} to the tasks' result totals and recompute what follows
+    from them (the totals are the sums of their results: moved by the change, not summed
+    again)."""
+    tasks = _load(business_id, changes)
+    before = {task.pk: _figures(task) for task in tasks}
+    for task in tasks:
+        sums = sums_of(task)
+        for name, change in changes[task.pk].items():
+            sums[name] = (sums[name] or 0) + change
+        set_figures(task, sums)
+    _store(tasks, before)
+
+
+FIGURES_CHUNK = 200  # tasks re-summed at a time: memory stays flat at any size
+
+
+def refresh_figures(business_id, task_ids=None):
+    """Sum again the result totals of a business's tasks (`task_ids`, or all of them), and
+    recompute what follows from them, FIGURES_CHUNK tasks at a time."""
+    if task_ids is not None:
+        ids = sorted(set(task_ids))
+        for start in range(0, len(ids), FIGURES_CHUNK):
+            _refresh_chunk(_load(business_id, ids[start : start + FIGURES_CHUNK]))
+        return
+    last = 0
+    while True:
+        tasks = list(
+            Task.objects.filter(business_id=business_id, pk__gt=last)
+            .only("pk", *FIGURE_INPUTS, *FIGURE_FIELDS)
+            .order_by("pk")[:FIGURES_CHUNK]
         )
-    for ad in ads:
-        set_pacing(ad, ad.media_spend + changes[ad.pk])
-    _write_pacing(ads)
+        if not tasks:
+            return
+        _refresh_chunk(tasks)
+        last = tasks[-1].pk
+
+
+def _refresh_chunk(tasks):
+    sums = figures_of([task.pk for task in tasks])
+    before = {task.pk: _figures(task) for task in tasks}
+    for task in tasks:
+        set_figures(task, sums.get(task.pk) or no_figures())
+    _store(tasks, before)
 
 
 def _key(row, day):
     return (day, row["task__kind"], row["task__platform_id"], row["task__campaign_id"])
 
 
-PACE_FIELDS = ("media_spend", "pace_over_from", "pace_over_until", "pace_under_from")
-
-
-def set_pacing(task, spend):
-    """Put an ad's media spend and its off-pace days on the row (not saved here)."""
-    task.media_spend = spend
-    if task.kind == Kind.SMM:
-        days = kpis.pace_days(
-            task.budget_type, task.budget_amount, task.flight_start, task.flight_end, spend
-        )
-    else:
-        days = (None, None, None)
-    task.pace_over_from, task.pace_over_until, task.pace_under_from = days
-
-
-def spend_of(task_ids):
-    """{task id: media spend} over all their results (tasks without results are left out)."""
-    rows = (
-        ResultEntry.objects.filter(task__in=task_ids)
-        .values("task")
-        .annotate(total=Sum("spend"))
-        .values_list("task", "total")
-        .order_by()
-    )
-    return dict(rows)
-
-
-def refresh_pacing(business_id, task_ids=None):
-    """Recompute the stored pacing of a business's ads (`task_ids`, or all of them)."""
-    ads = Task.objects.filter(business_id=business_id, kind=Kind.SMM).only(
-        "pk", "kind", "budget_type", "budget_amount", "flight_start", "flight_end", *PACE_FIELDS
-    )
-    if task_ids is not None:
-        ads = ads.filter(pk__in=list(task_ids))
-    ads = list(ads)
-    spends = spend_of(ads)
-    changed = []
-    for ad in ads:
-        before = tuple(getattr(ad, name) for name in PACE_FIELDS)
-        set_pacing(ad, spends.get(ad.pk) or ZERO)
-        if tuple(getattr(ad, name) for name in PACE_FIELDS) != before:
-            changed.append(ad)
-    _write_pacing(changed)
-
-
-def _write_pacing(ads):
-    """Store the ads' pacing fields. On PostgreSQL one UPDATE … FROM (VALUES …) per 5,000
+def _write_figures(tasks):
+    """Store the tasks' figure fields. On PostgreSQL one UPDATE … FROM (VALUES …) per 5,000
     rows: bulk_update's CASE WHEN per row is quadratic in the batch, minutes for 200,000 ads."""
     if connection.vendor != "postgresql":
-        Task.objects.bulk_update(ads, PACE_FIELDS, batch_size=1000)
+        Task.objects.bulk_update(tasks, FIGURE_FIELDS, batch_size=100)
         return
     table = connection.ops.quote_name(Task._meta.db_table)
-    names = ", ".join(PACE_FIELDS)
-    sets = ", ".join(f"{name} = v.{name}" for name in PACE_FIELDS)
-    row = "(%s, %s::numeric, %s::date, %s::date, %s::date)"
+    fields = [Task._meta.get_field(name) for name in FIGURE_FIELDS]
+    names = ", ".join(field.column for field in fields)
+    sets = ", ".join(f"{field.column} = v.{field.column}" for field in fields)
+    casts = ", ".join(f"%s::{field.db_type(connection)}" for field in fields)
+    row = f"(%s, {casts})"
     with connection.cursor() as cursor:
-        for start in range(0, len(ads), 5000):
-            batch = ads[start : start + 5000]
+        for start in range(0, len(tasks), 5000):
+            batch = tasks[start : start + 5000]
             params = [
-                value for ad in batch for value in (ad.pk, *(getattr(ad, n) for n in PACE_FIELDS))
+                value
+                for task in batch
+                for value in (task.pk, *(getattr(task, name) for name in FIGURE_FIELDS))
             ]
             cursor.execute(
                 f"UPDATE {table} AS t SET {sets} FROM (VALUES {', '.join([row] * len(batch))}) "

@@ -104,6 +104,51 @@ def split_from_rollups(business, **filters):
     return Split(smo=side(Kind.SMO), smm=side(Kind.SMM))
 
 
+def campaign_figures(business, campaigns, today):
+    """{campaign id: {"split": organic vs paid over all time, "pacing": its paid budget
+    against its ads' spend to date}} for a page of campaigns: one grouped query on the daily
+    rollups, whatever the size of the campaigns (the same sums as split_from_rollups and
+    campaign_pacing give one campaign)."""
+    names = ("hours", "production_cost", *RESULT_FIELDS, *RESULT_MONEY)
+    rows = (
+        DailyRollup.objects.filter(business=business, campaign__in=[c.pk for c in campaigns])
+        .values("campaign_id", "kind")
+        .annotate(
+            **{f"sum_{name}": _sum(name) for name in names},
+            spend_to_date=_sum("spend", date__lte=today),
+        )
+        .order_by()
+    )
+    found = {
+        (row["campaign_id"], row["kind"]): {name: row[f"sum_{name}"] for name in names}
+        | {"spend_to_date": row["spend_to_date"]}
+        for row in rows
+    }
+    empty = dict.fromkeys(names, ZERO) | dict.fromkeys(RESULT_FIELDS, 0) | {"spend_to_date": ZERO}
+    figures = {}
+    for campaign in campaigns:
+
+        def side(kind, campaign=campaign):
+            row = found.get((campaign.pk, kind), empty)
+            spend = row["spend"] if kind == Kind.SMM else ZERO
+            return _kind_totals(business.hourly_rate, row["hours"], row, row["production_cost"],
+                                spend)  # fmt: skip
+
+        paid = found.get((campaign.pk, Kind.SMM), empty)
+        figures[campaign.pk] = {
+            "split": Split(smo=side(Kind.SMO), smm=side(Kind.SMM)),
+            "pacing": pacing_for(
+                "lifetime",
+                campaign.budget,
+                campaign.start_date,
+                campaign.end_date,
+                paid["spend_to_date"],
+                today,
+            ),  # fmt: skip
+        }
+    return figures
+
+
 def task_counts(business, by, **filters):
     """{value of `by` (platform_id or campaign_id): {kind: tasks}} from TaskTally, which the
     services keep exact: no count over the tasks themselves."""
@@ -117,6 +162,47 @@ def task_counts(business, by, **filters):
     for row in rows:
         counts.setdefault(row[by], dict.fromkeys(Kind.values, 0))[row["kind"]] = row["tasks"]
     return counts
+
+
+LIST_SUMS = {
+    "estimated_hours": ZERO,
+    "budget_total": ZERO,
+    "media_spend": ZERO,
+    "total_impressions": 0,
+    "total_clicks": 0,
+    "total_conversions": 0,
+    "total_conversion_value": ZERO,
+}
+
+
+def _list_totals(row):
+    """The sums of a list's rows and the KPIs of those sums ("—" where a divisor is 0)."""
+    spend, clicks = row["media_spend"], row["total_clicks"]
+    return {
+        **row,
+        "ctr": kpis.ctr(clicks, row["total_impressions"]),
+        "cpc": kpis.cpc(spend, clicks),
+        "cpa": kpis.cpa(spend, row["total_conversions"]),
+    }
+
+
+def tally_totals(business, kind, **keys):
+    """A list's count and totals when it is filtered by TaskTally's keys alone (platform,
+    campaign, status, review state): one query on the tallies, whatever the list's size."""
+    row = TaskTally.objects.filter(business=business, kind=kind, **keys).aggregate(
+        count=Coalesce(Sum("count"), 0),
+        **{name: Coalesce(Sum(name), empty) for name, empty in LIST_SUMS.items()},
+    )
+    return _list_totals(row)
+
+
+def ids_totals(ids):
+    """The totals of the tasks `ids` (a search or "off pace" list's newest matches, at most
+    MATCHES_COUNTED of them): one query, bounded by their number."""
+    row = Task.objects.filter(pk__in=ids).aggregate(
+        **{name: Coalesce(Sum(name), empty) for name, empty in LIST_SUMS.items()}
+    )
+    return _list_totals(row)
 
 
 def dashboard_summary(business):
@@ -150,11 +236,8 @@ def pacing_for(budget_type, amount, start, end, spend, today):
     """Budget, spend to date, expected spend to date, pacing, flag and projected spend."""
     expected = kpis.expected_spend(budget_type, amount, start, end, today)
     ratio = kpis.pacing(spend, expected)
-    total = None
-    if amount is not None and start and end:
-        total = amount * ((end - start).days + 1) if budget_type == "daily" else amount
     return {
-        "budget": total,
+        "budget": kpis.flight_budget(budget_type, amount, start, end),
         "spend": spend,
         "expected": expected,
         "pacing": ratio,
@@ -188,7 +271,7 @@ PACING_STATUSES = (SmmStatus.ACTIVE, SmmStatus.PAUSED)
 def off_pace(today):
     """Running ad campaigns (active or paused, flight started) under or over pace on `today`.
 
-    A filter on the pacing each ad keeps on its row (rollups.refresh_pacing), which the
+    A filter on the pacing each ad keeps on its row (rollups.refresh_figures), which the
     partial index task_pace_candidates serves in list order: nothing is summed per request.
     """
     return Q(

@@ -10,7 +10,6 @@ from django.utils import timezone
 from planner import calendar_feed, rollups
 from planner.api.keys import revoke_keys_of
 from planner.models import (
-    ZERO,
     Business,
     Kind,
     Membership,
@@ -157,8 +156,8 @@ def task_save(task, seen_version=None, by=None):
         rollups.calendar_count(before, -1)
         rollups.count_task(before, -1)
     task.work_date = work_date(task, task.business.time_zone)
-    spend = rollups.spend_of([task.pk]).get(task.pk) if task.pk else None
-    rollups.set_pacing(task, spend or ZERO)
+    sums = rollups.figures_of([task.pk]).get(task.pk) if task.pk else None
+    rollups.set_figures(task, sums or rollups.no_figures())
     task.save()
     rollups.tally(task, +1)
     rollups.calendar_count(task, +1)
@@ -203,8 +202,8 @@ def entry_save(entry):
     rollups.count_entry(entry, entry.task, +1)
     if isinstance(entry, ResultEntry):
         if before and before.task_id != entry.task_id:  # moved in the admin: both change
-            rollups.refresh_pacing(before.business_id, [before.task_id])
-        rollups.refresh_pacing(entry.business_id, [entry.task_id])
+            rollups.refresh_figures(before.business_id, [before.task_id])
+        rollups.refresh_figures(entry.business_id, [entry.task_id])
     return entry
 
 
@@ -218,7 +217,7 @@ def entry_delete(entry):
     current.delete()
     rollups.count_entry(current, current.task, -1)
     if isinstance(current, ResultEntry):
-        rollups.refresh_pacing(current.business_id, [current.task_id])
+        rollups.refresh_figures(current.business_id, [current.task_id])
 
 
 @transaction.atomic

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "planner.jobs",
     "planner.accounts",
     "planner.teamwork",
+    "planner.lists",
     "planner.api",
     "planner.webhooks",
 ]

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from planner.accounts import urls as accounts_urls
 from planner.api import urls as api_urls
 from planner.jobs import urls as jobs_urls
+from planner.lists import views as list_views
 from planner.models import Kind
 from planner.teamwork import urls as teamwork_urls
 from planner.views import (
@@ -26,6 +27,12 @@ def task_urls(kind):
         path(f"{kind}/", tasks.task_list, {"kind": kind}, name=f"{kind}_list"),
         path(f"{kind}/new/", tasks.task_create, {"kind": kind}, name=f"{kind}_create"),
         path(f"{kind}/export.csv", tasks.task_export, {"kind": kind}, name=f"{kind}_export"),
+        path(
+            f"{kind}/views/",
+            list_views.saved_view_create,
+            {"kind": kind},
+            name=f"{kind}_view_create",
+        ),
         path(f"{kind}/<int:pk>/", tasks.task_detail, {"kind": kind}, name=f"{kind}_detail"),
         path(f"{kind}/<int:pk>/edit/", tasks.task_edit, {"kind": kind}, name=f"{kind}_edit"),
         path(f"{kind}/<int:pk>/delete/", tasks.task_delete, {"kind": kind}, name=f"{kind}_delete"),
@@ -75,6 +82,7 @@ business_patterns = [
     *jobs_urls.business_patterns,
     *accounts_urls.business_patterns,
     *teamwork_urls.business_patterns,
+    path("views/<int:pk>/delete/", list_views.saved_view_delete, name="saved_view_delete"),
     *api_urls.business_patterns,
     *webhook_urls.business_patterns,
 ]

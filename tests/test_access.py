@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from planner import imports
 from planner.api import keys
+from planner.lists.models import SavedView
 from planner.models import Role
 from planner.teamwork import links
 from planner.teamwork.models import Comment
@@ -25,6 +26,8 @@ EDIT = "edit"  # editors and owners
 OWN = "own"  # owners only
 MINE = "mine"  # owners, and the member who started it (the editor here); others get 404
 AUTHOR = "author"  # only the member who wrote it (the editor here); other members get 403
+PERSONAL = "personal"  # every member, viewers too, for their own rows (a saved view)
+SELF = "self"  # only the member whose row it is (the viewer here); other members get 404
 
 TINY_PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -87,6 +90,9 @@ def world(
         "review_link": links.create(business, owner, label="Client", campaign=campaign)[0],
         "api_key": keys.create_key(business, owner, name="Script", scope="read")[0],
         **_webhook(business, owner),
+        "saved_view": SavedView.objects.create(
+            business=business, user=viewer, kind="smm", name="Active", query="status=active"
+        ),
         "comment": Comment.objects.create(
             business=business, task=smo_task, author=editor, author_name="editor", body="Hi"
         ),
@@ -185,6 +191,9 @@ def _cases(w):
         "smo_edit": (EDIT, [smo.pk], smo_post),
         "smo_delete": (EDIT, [smo.pk], {}),
         "smm_list": (READ, [], None),
+        "smo_view_create": (PERSONAL, [], {"name": "Mine"}),
+        "smm_view_create": (PERSONAL, [], {"name": "Mine"}),
+        "saved_view_delete": (SELF, [w["saved_view"].pk], {}),
         "smm_create": (EDIT, [], smm_post),
         "smm_detail": (READ, [smm.pk], None),
         "smm_edit": (EDIT, [smm.pk], smm_post),
@@ -250,7 +259,7 @@ def snapshot():
     """Every planner, job and invitation row, to prove a refused request changed nothing."""
     return {
         model.__name__: list(model.objects.order_by("pk").values())
-        for label in ("planner", "jobs", "planner_accounts", "teamwork", "webhooks")
+        for label in ("planner", "jobs", "planner_accounts", "teamwork", "webhooks", "lists")
         for model in apps.get_app_config(label).get_models()
     }
 
@@ -299,6 +308,9 @@ NAMES = sorted(
         "smo_edit",
         "smo_delete",
         "smm_list",
+        "smo_view_create",
+        "smm_view_create",
+        "saved_view_delete",
         "smm_create",
         "smm_detail",
         "smm_edit",
@@ -364,6 +376,10 @@ def test_viewer_reads_but_cannot_write(client_for, world, name):
     access, args, data = _cases(world)[name]
     url = url_for(world, name, args)
     client = client_for(world["users"]["viewer"])
+    if access in (PERSONAL, SELF):  # the viewer's own rows: theirs to keep or delete
+        assert client.get(url).status_code == 405
+        assert client.post(url, data).status_code == 302
+        return
     before = snapshot()
     if access == READ:
         assert client.get(url).status_code == 200
@@ -382,6 +398,12 @@ def test_members_with_the_role_can(client_for, world, name, role):
     url = url_for(world, name, args)
     client = client_for(world["users"][role])
     allowed = (access != OWN or role == "owner") and (access != AUTHOR or role == "editor")
+    if access == SELF:  # another member's own row is not there for them
+        before = snapshot()
+        assert client.get(url).status_code == 405  # POST only
+        assert client.post(url, data).status_code == 404
+        assert snapshot() == before
+        return
     get_status = client.get(url).status_code
     if not allowed:
         assert get_status == 403

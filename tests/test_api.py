@@ -251,7 +251,7 @@ def test_off_pace_filter(reader, business, platform):
         flight_end=today + datetime.timedelta(days=10),
     )  # fmt: skip
     ResultEntryFactory(task=ad, date=today - datetime.timedelta(days=1), spend=Decimal("90"))
-    rollups.refresh_pacing(business.pk)
+    rollups.refresh_figures(business.pk)
     rows = reader.get(api(business, "smm-tasks/"), pace="off").json()["results"]
     assert [row["id"] for row in rows] == [ad.pk]
     assert rows[0]["pacing"]["flag"] == "over"

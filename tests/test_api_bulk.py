@@ -151,7 +151,7 @@ def test_pacing_is_kept_exact(writer, business, platform):
     ad = Task.objects.get(pk=ad.pk)
     assert ad.media_spend == Decimal("95.00") and ad.pace_over_from is not None
     before = (ad.pace_over_from, ad.pace_over_until, ad.pace_under_from)
-    rollups.refresh_pacing(business.pk)
+    rollups.refresh_figures(business.pk)
     ad.refresh_from_db()
     assert (ad.pace_over_from, ad.pace_over_until, ad.pace_under_from) == before
 
@@ -217,7 +217,7 @@ def test_upserts_leave_what_a_full_re_sum_gives(writer, business, platform, camp
     pacing = list(Task.objects.filter(business=business).order_by("pk").values_list(*PACE))
     assert months == rows(business, by_month=True)
     rollups.refresh(business.pk)
-    rollups.refresh_pacing(business.pk)
+    rollups.refresh_figures(business.pk)
     assert rows(business) == by_deltas and rows(business, MonthlyRollup) == months
     assert list(Task.objects.filter(business=business).order_by("pk").values_list(*PACE)) == pacing
     Task.objects.filter(pk__in=[t.pk for t in tasks] + [post.pk]).delete()

@@ -6,6 +6,8 @@ import json
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from planner import list_sorts
+
 
 def business_url_names():
     names = set()
@@ -40,6 +42,16 @@ def test_every_business_page_is_timed_or_skipped_with_a_reason(db, tmp_path, cap
         "api-smm-task-list, half-way",
         "api-pacing-list",
         "api-dashboard",
+        # Every sort of the lists, both ways, and the money lists filtered (issue 13).
+        *(
+            f"{kind.upper()} list, sort {sign}{key}"
+            for kind in ("smo", "smm")
+            for key in list_sorts.SORTS[kind]
+            for sign in ("", "-")
+        ),  # fmt: skip
+        "SMM list, off pace, sort -spend",
+        "SMM list, a saved view",
+        "campaign_list",
     )
     assert {"iCal feed, after an edit", "task save (an ad)"} <= timed
     for label in (*timed_pages, "iCal feed, after an edit"):

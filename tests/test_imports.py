@@ -605,7 +605,9 @@ def test_apply_writes_in_bulk_not_one_query_per_row(business, editor, gifts):
     staged = [q for q in large_queries if 'INSERT INTO "planner_stagedresultday"' in q["sql"]]
     assert len(staged) <= 10
     assert len(large_queries) < 60  # 600 rows
-    assert len(small_queries) < 32  # fixed: the preview reads the ads' flights once (warnings)
+    assert (
+        len(small_queries) < 35
+    )  # fixed: the preview reads the flights once; the tallies of the ads
     assert not StagedResultDay.objects.exists()  # staging is emptied afterwards
     assert ResultEntry.objects.filter(task=gifts).count() == 600
     assert ResultEntry.objects.get(task=gifts, date=datetime.date(2025, 1, 11)).spend == D("10.25")

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.db import connection
 
+from planner import list_sorts
 from planner.forms import TaskFilterForm
 from planner.models import Kind, Task
 from tests.factories import SmmTaskFactory
@@ -59,3 +60,20 @@ def test_the_dashboards_due_and_overdue_lists_walk_their_status_indexes(
     for part in parts:
         found = plan(part.values_list("pk", flat=True))
         assert "task_status_" in found and "Sort" not in found, found
+
+
+@pytest.mark.parametrize(
+    ("kind", "sort"),
+    [
+        (kind, f"{sign}{key}")
+        for kind in Kind.values
+        for key in list_sorts.SORTS[kind]
+        for sign in ("", "-")
+    ],
+)
+def test_every_sort_walks_an_index_in_its_order(business, platform, kind, sort):
+    SmmTaskFactory(business=business, platform=platform)
+    form = TaskFilterForm({"sort": sort}, business=business, kind=kind)
+    tasks = form.apply(Task.objects.for_business(business).filter(kind=kind))
+    found = plan(tasks.values_list("pk", flat=True)[:25])
+    assert "Index" in found and "Sort" not in found, found

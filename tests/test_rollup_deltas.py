@@ -1,7 +1,8 @@
 """Property: the amounts single writes add to and take from the daily and monthly rollups
 (services: task and entry saves, moves, edits and deletes) leave exactly the rows a full re-sum
 of the raw rows gives (rollups.refresh, what bulk loads run), and each month's rows are the sums
-of its days'."""
+of its days'. The same for the figures each task keeps on its row and the sums TaskTally keeps
+of them (rollups.refresh_figures and refresh_tallies)."""
 
 import datetime
 from decimal import Decimal
@@ -11,7 +12,14 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from planner import rollups, services
-from planner.models import DailyRollup, MonthlyRollup, ResultEntry, Task, TimeEntry
+from planner.models import (
+    DailyRollup,
+    MonthlyRollup,
+    ResultEntry,
+    Task,
+    TaskTally,
+    TimeEntry,
+)
 from tests.factories import BusinessFactory, CampaignFactory, MembershipFactory, PlatformFactory
 
 START = datetime.date(2026, 10, 1)
@@ -55,6 +63,27 @@ def rows(business, model=DailyRollup, by_month=False):
     return found
 
 
+def task_figures(business):
+    return {
+        pk: values
+        for pk, *values in Task.objects.filter(business=business).values_list(
+            "pk", *rollups.FIGURE_FIELDS
+        )
+    }
+
+
+def tallies(business):
+    """{tally key: (count, sums)} of the rows that count something."""
+    key = ("kind", "status", "review_state", "platform_id", "campaign_id")
+    return {
+        tuple(row[:5]): tuple(row[5:])
+        for row in TaskTally.objects.filter(business=business).values_list(
+            *key, "count", *rollups.TALLY_SUMS
+        )
+        if any(row[5:])
+    }
+
+
 class RollupDeltasProperty(TestCase):
     @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(specs=st.lists(steps, max_size=5))
@@ -73,6 +102,11 @@ class RollupDeltasProperty(TestCase):
         rollups.refresh(business.pk)
         self.assertEqual(by_deltas, rows(business))
         self.assertEqual(months_by_deltas, rows(business, MonthlyRollup))
+        figures, counted = task_figures(business), tallies(business)
+        rollups.refresh_figures(business.pk)
+        self.assertEqual(figures, task_figures(business))
+        rollups.refresh_tallies(business.pk)
+        self.assertEqual(counted, tallies(business))
 
     def _apply(self, business, user, platforms, campaigns, spec):
         moment = datetime.datetime.combine(spec["day"], datetime.time(10), datetime.UTC)

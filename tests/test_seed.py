@@ -77,7 +77,7 @@ def test_the_seed_keeps_every_tally_and_pacing_as_the_services_would(db):
     seeded = snapshot()
     assert Task.objects.filter(kind=Kind.SMM, media_spend__gt=0).exists()
     assert Task.objects.exclude(pace_under_from=None).exists()
-    rollups.refresh_pacing(business.pk)
+    rollups.refresh_figures(business.pk)
     rollups.refresh_tallies(business.pk)
     rollups.refresh(business.pk)
     assert snapshot() == seeded

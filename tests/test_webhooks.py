@@ -152,7 +152,7 @@ def test_an_ad_off_pace_is_told_once_per_flight(business, platform, owner, hook)
         flight_end=today + datetime.timedelta(days=10),
     )  # fmt: skip
     ResultEntryFactory(task=ad, date=today - datetime.timedelta(days=1), spend=Decimal("95"))
-    rollups.refresh_pacing(business.pk)
+    rollups.refresh_figures(business.pk)
     daily.run_daily()
     daily.run_daily()
     (delivery,) = Delivery.objects.filter(event="ad.off_pace")

@@ -65,6 +65,7 @@ def url_arguments(w, reset_link):
         "my_job_progress": [w["job"].pk],
         "ical_feed": [w["business"].ical_token],
         "api_key_revoke": [w["api_key"].pk] if "api_key" in w else [0],
+        "saved_view_delete": [w["saved_view"].pk] if "saved_view" in w else [0],
         **{
             f"webhook_{view}": [w["webhook"].pk] if "webhook" in w else [0]
             for view in ("detail", "test", "enable", "delete")

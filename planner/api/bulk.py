@@ -217,7 +217,7 @@ def _move_rollups(business, groups, before, keys):
     """Each day's and month's rollup row, and each ad's spend and pacing, by the difference
     between the figures written and those they replaced."""
     by_row = defaultdict(lambda: defaultdict(int))  # (date, task key) -> figure -> change
-    spend = defaultdict(int)  # task id -> change of its media spend
+    by_task = defaultdict(lambda: defaultdict(int))  # task id -> figure -> change
     for given, group in groups.items():
         for day in group:
             old = before.get((day.task_id, day.date))
@@ -225,7 +225,7 @@ def _move_rollups(business, groups, before, keys):
             for name in given:
                 change = getattr(day, name) - (old[name] if old else 0)
                 changes[name] += change
-                if name == "spend":
-                    spend[day.task_id] += change
+                by_task[day.task_id][name] += change
     rollups.move_results(business.pk, by_row)
-    rollups.move_spend(business.pk, {task: change for task, change in spend.items() if change})
+    moved = {task: changes for task, changes in by_task.items() if any(changes.values())}
+    rollups.move_figures(business.pk, moved)

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Value
 from django.db.models.functions import Upper
 
+from planner import list_sorts
 from planner.forms.base import DateInput, ListedModelChoiceField
 from planner.models import (
     SEARCH_SEPARATOR,
@@ -54,6 +55,7 @@ class TaskFilterForm(forms.Form):
         """`member`: the membership looking (for "waiting for me"; None offers no such choice)."""
         super().__init__(*args, **kwargs)
         self.business = business
+        self.kind = kind
         self.member = member
         self.fields["platform"].queryset = Platform.objects.for_business(business)
         self.fields["campaign"].queryset = Campaign.objects.for_business(business)
@@ -83,7 +85,16 @@ class TaskFilterForm(forms.Form):
             return ""
         return search_words(self.cleaned_data["q"])
 
+    def sort(self):
+        """(key, descending) of the list's sort (planner/list_sorts.py; "" for newest first).
+        Not a field: an unknown sort is the default order, not an error to show."""
+        return list_sorts.chosen(self.kind, self.data.get("sort") if self.is_bound else "")
+
     def apply(self, tasks, today=None):
+        """The tasks these filters keep, in the list's sort order."""
+        return self._filter(tasks, today).order_by(*list_sorts.order_by(self.kind, *self.sort()))
+
+    def _filter(self, tasks, today):
         if not self.is_valid():
             return tasks
         data = self.cleaned_data

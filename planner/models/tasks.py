@@ -85,6 +85,34 @@ FLIGHT_TOO_LONG = (
 SEARCH_SEPARATOR = "\x1f"  # the "unit separator" control character: never typed
 
 
+# The ad columns the SMM list can sort by, each with its own index.
+SORTED_AD_COLUMNS = (
+    "budget_total",
+    "media_spend",
+    "budget_spent",
+    "total_impressions",
+    "total_clicks",
+    "click_through_rate",
+    "cost_per_click",
+    "total_conversions",
+    "cost_per_conversion",
+)
+
+# Sort columns that can be empty, whose empty rows go last in both directions: each also has
+# an index high to low on PostgreSQL (planner/list_sorts.py says why; migration 0017).
+SORTED_EMPTY_LAST = {
+    "smo": ("scheduled_at",),
+    "smm": (
+        "flight_start",
+        "budget_total",
+        "budget_spent",
+        "click_through_rate",
+        "cost_per_click",
+        "cost_per_conversion",
+    ),
+}
+
+
 class TaskQuerySet(TenantQuerySet):
     def smo(self):
         return self.filter(kind=Kind.SMO)
@@ -201,7 +229,7 @@ class Task(models.Model):
         db_persist=True,
     )
     # Pacing kept as data, so "off pace" is a filter on the row, not a sum per request. Set by
-    # rollups.refresh_pacing whenever the ad or its results change, never typed: the ad's
+    # rollups.set_figures whenever the ad or its results change, never typed: the ad's
     # media spend (all its results), and the days on which kpis.pace_flag says "over" (from,
     # until) and from which it says "under". A flag only changes as time passes within the
     # flight, and in one direction (over, on pace, under), so three dates hold every day's.
@@ -211,6 +239,24 @@ class Task(models.Model):
     pace_over_from = models.DateField(null=True, blank=True, editable=False)
     pace_over_until = models.DateField(null=True, blank=True, editable=False)
     pace_under_from = models.DateField(null=True, blank=True, editable=False)
+    # The sums of the task's results, its flight's budget and the KPIs the ad list sorts by,
+    # kept on the row with the spend (rollups.set_figures), so that the lists show, total and
+    # sort by them from the row and TaskTally, never by summing results per request.
+    total_impressions = models.BigIntegerField(default=0, editable=False)
+    total_reach = models.BigIntegerField(default=0, editable=False)
+    total_engagements = models.BigIntegerField(default=0, editable=False)
+    total_clicks = models.BigIntegerField(default=0, editable=False)
+    total_conversions = models.BigIntegerField(default=0, editable=False)
+    total_conversion_value = models.DecimalField(
+        max_digits=16, decimal_places=2, default=ZERO, editable=False
+    )
+    budget_total = models.DecimalField(
+        "flight budget", max_digits=16, decimal_places=2, null=True, blank=True, editable=False
+    )
+    cost_per_click = models.FloatField(null=True, blank=True, editable=False)
+    click_through_rate = models.FloatField(null=True, blank=True, editable=False)
+    cost_per_conversion = models.FloatField(null=True, blank=True, editable=False)
+    budget_spent = models.FloatField(null=True, blank=True, editable=False)
 
     # Overrides of the UTM tags the planner puts on the backlink or destination URL (blank:
     # the planner's value, see planner/utm.py).
@@ -270,6 +316,22 @@ class Task(models.Model):
             models.Index(
                 fields=["business", "kind", "flight_end", "id"], name="task_kind_flight_end"
             ),
+            # The lists' sorts (planner/list_sorts.py): each an index walk in its order, with
+            # the id as the tie-break; the ads' money sorts on ads alone.
+            models.Index(fields=["business", "kind", "title", "id"], name="task_sort_title"),
+            models.Index(
+                fields=["business", "kind", "estimated_hours", "id"], name="task_sort_hours"
+            ),
+            *(
+                models.Index(
+                    fields=["business", column, "id"],
+                    name=f"task_sort_{column}",
+                    condition=Q(kind="smm"),
+                )
+                for column in SORTED_AD_COLUMNS
+            ),
+            # …and high to low with empty values last, on PostgreSQL: migration 0017 (SQLite
+            # cannot index NULLS LAST; it sorts those orders instead).
             # "Off pace", newest first: the ads that can be (selectors.off_pace), in list order,
             # so a page stops at its 25th match; the pace dates are checked on these rows.
             models.Index(

@@ -58,3 +58,34 @@ def url_with(context, **changes):
     for key, value in changes.items():
         query[key] = value
     return "?" + query.urlencode()
+
+
+@register.inclusion_tag("tasks/_sort_header.html", takes_context=True)
+def sort_header(context, key, numeric=False):
+    """A column header that sorts the list by `key` (planner/list_sorts.py): a first click
+    sorts a figure high to low and text or dates low to high, the next click the other way."""
+    sort = context["sorts"][key]
+    active = context["sort_key"] == key
+    descending = context["sort_descending"] if active else False
+    next_descending = not descending if active else numeric
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    query["sort"] = f"-{key}" if next_descending else key
+    return {
+        "label": sort.label,
+        "full": sort.full,
+        "key": key,
+        "numeric": numeric,
+        "active": active,
+        "descending": descending,
+        "href": "?" + query.urlencode(),
+        "next": "high to low" if next_descending else "low to high",
+    }
+
+
+@register.filter
+def ratio_of(value, divisor):
+    """value ÷ divisor, None ("—") where the divisor is 0 or missing (as the KPIs define)."""
+    if value is None or not divisor:
+        return None
+    return Decimal(value) / Decimal(divisor)

@@ -5,7 +5,12 @@ from django.utils import timezone
 from planner.access import get_for_business, member_required
 from planner.forms import CampaignForm
 from planner.models import Campaign, Kind, Role, Task
-from planner.selectors import campaign_pacing, split_from_rollups, task_counts
+from planner.selectors import (
+    campaign_figures,
+    campaign_pacing,
+    split_from_rollups,
+    task_counts,
+)
 from planner.views.common import PAGE_SIZE, business_url, delete_with_tasks_page, form_page
 
 RECENT_TASKS = 10
@@ -19,9 +24,12 @@ def campaign_list(request):
     page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = [campaign.pk for campaign in page]
     counts = task_counts(request.business, "campaign_id", campaign_id__in=shown)
+    figures = campaign_figures(request.business, list(page), timezone.localdate())
     for campaign in page:
         found = counts.get(campaign.pk, {})
         campaign.smo_count, campaign.smm_count = found.get(Kind.SMO, 0), found.get(Kind.SMM, 0)
+        campaign.split = figures[campaign.pk]["split"]
+        campaign.pacing = figures[campaign.pk]["pacing"]
     return render(request, "campaigns/campaign_list.html", {"page": page})
 
 

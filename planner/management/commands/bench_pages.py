@@ -31,7 +31,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from planner import calendar_feed, services
+from planner import calendar_feed, list_sorts, services
 from planner.jobs.models import Job, JobKind, JobStatus
 from planner.management.commands.bench_dashboard import _machine, _percentile, benchmark_business
 from planner.models import Campaign, Kind, Membership, Platform, ResultEntry, Task, TimeEntry
@@ -147,6 +147,16 @@ def pages(business, owner):
         ("SMM list, off pace", smm, {"pace": "off"}),
         ("SMO list, text search", smo, {"q": "launch"}),
         ("SMO list, page 500", smo, {"page": "500"}),
+        # Every sort of each list, both ways (planner/list_sorts.py), and a filtered one.
+        *(
+            (f"{label} list, sort {sign}{key}", path, {"sort": f"{sign}{key}"})
+            for label, path, kind in (("SMO", smo, Kind.SMO), ("SMM", smm, Kind.SMM))
+            for key in list_sorts.SORTS[kind]
+            for sign in ("", "-")
+        ),
+        ("SMM list, off pace, sort -spend", smm, {"pace": "off", "sort": "-spend"}),
+        ("SMM list, active, sort cpc", smm, {"status": "active", "sort": "cpc"}),
+        ("SMM list, a saved view", smm, _saved_view(business, owner)),
         ("iCal feed", reverse("ical_feed", args=[business.ical_token]), {}),
         ("invitations waiting", reverse("invitations_waiting"), {}),
         ("notification inbox", reverse("notification_inbox"), {}),
@@ -174,6 +184,19 @@ def _api_deep_pages(business):
             params = {"cursor": base64.b64encode(token).decode("ascii")}
         found.append((f"{name}, half-way", reverse(name, args=[business.pk]), params))
     return found
+
+
+def _saved_view(business, owner):
+    """The query of an owner's saved view of the ad list (made for the run, as they would)."""
+    from django.http import QueryDict
+
+    from planner.lists.models import SavedView
+
+    view, _new = SavedView.objects.get_or_create(
+        business=business, user=owner, kind=Kind.SMM, name="Active ads by spend",
+        defaults={"query": "status=active&sort=-spend"},
+    )  # fmt: skip
+    return QueryDict(view.query).dict()
 
 
 def _review_link(business, owner):

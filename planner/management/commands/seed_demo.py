@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
-from planner import entry_rules, kpis, rollups, services
+from planner import entry_rules, rollups, services
 from planner.models import (
     BidModel,
     BudgetType,
@@ -365,17 +365,13 @@ def seed(name, task_count, days, seed_value):
             pk=task_id, business_id=business.pk, created_at=now, **TASK_BLANKS | fields
         )
         fields["work_date"] = services.work_date(task, business.time_zone)
-        spend = _task_history(
-            rng, task, user_ids, first_day, today, writer.time_rows, writer.result_rows
-        )
-        fields["media_spend"] = spend
-        if kind == Kind.SMM:
-            days_off = kpis.pace_days(
-                task.budget_type, task.budget_amount, task.flight_start, task.flight_end, spend
-            )
-            fields["pace_over_from"], fields["pace_over_until"], fields["pace_under_from"] = (
-                days_off
-            )
+        first_result = len(writer.result_rows)
+        _task_history(rng, task, user_ids, first_day, today, writer.time_rows, writer.result_rows)
+        sums = rollups.no_figures()
+        for row in writer.result_rows[first_result:]:
+            for name, value in zip(RESULT_COLUMNS[3:], row[3:], strict=True):
+                sums[name] += value
+        fields.update(rollups.figure_values(task, sums))
         writer.task(task_id, fields)
     writer.flush()
     tasks = ids
@@ -466,12 +462,12 @@ def _smm_fields(rng, index, topic, today, days):
 def _task_history(rng, task, user_ids, first_day, today, time_rows, result_rows):
     """Time entries for work done, and results for posts that went out or ads that ran.
 
-    Rows are tuples in the order of TIME_COLUMNS and RESULT_COLUMNS. Returns the media spend.
+    Rows are tuples in the order of TIME_COLUMNS and RESULT_COLUMNS.
     """
     business_id, task_id = task.business_id, task.pk
     if task.kind == Kind.SMO:
         if task.status == SmoStatus.IDEA:
-            return ZERO
+            return
         work_day = (task.scheduled_at.date() if task.scheduled_at else today) - timedelta(days=1)
         for _ in range(rng.randint(1, 2)):
             day = max(first_day, min(today, work_day - timedelta(days=rng.randint(0, 3))))
@@ -486,7 +482,7 @@ def _task_history(rng, task, user_ids, first_day, today, time_rows, result_rows)
                 )
             )
         if task.status not in (SmoStatus.PUBLISHED, SmoStatus.ARCHIVED):
-            return ZERO
+            return
         published = task.scheduled_at.date()
         for offset in range(rng.randint(5, 12)):
             day = published + timedelta(days=offset)
@@ -509,13 +505,13 @@ def _task_history(rng, task, user_ids, first_day, today, time_rows, result_rows)
                     ZERO,
                 )
             )
-        return ZERO
+        return
 
     if task.status == SmmStatus.DRAFT:
         time_rows.append(
             (business_id, task_id, user_ids[0], today, _quarter_hours(rng, 0.5, 2), "Set-up")
         )
-        return ZERO
+        return
     flight_days = (task.flight_end - task.flight_start).days + 1
     daily_cap = (
         task.budget_amount
@@ -524,10 +520,8 @@ def _task_history(rng, task, user_ids, first_day, today, time_rows, result_rows)
     )
     day = max(task.flight_start, first_day)
     end = min(task.flight_end, today)
-    spent = ZERO
     while day <= end:
         spend = (daily_cap * Decimal(rng.uniform(0.7, 1.1))).quantize(CENT)
-        spent += spend
         clicks = rng.randint(10, 120)
         conversions = rng.randint(0, clicks // 10)
         result_rows.append(
@@ -556,4 +550,3 @@ def _task_history(rng, task, user_ids, first_day, today, time_rows, result_rows)
                 )
             )
         day += timedelta(days=1)
-    return spent
