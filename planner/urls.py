@@ -33,6 +33,7 @@ def task_urls(kind):
             {"kind": kind},
             name=f"{kind}_view_create",
         ),
+        path(f"{kind}/bulk/", list_views.bulk_action, {"kind": kind}, name=f"{kind}_bulk"),
         path(f"{kind}/<int:pk>/", tasks.task_detail, {"kind": kind}, name=f"{kind}_detail"),
         path(f"{kind}/<int:pk>/edit/", tasks.task_edit, {"kind": kind}, name=f"{kind}_edit"),
         path(f"{kind}/<int:pk>/delete/", tasks.task_delete, {"kind": kind}, name=f"{kind}_delete"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from planner import exports, images, list_sorts, selectors, services, text_rules, utm
 from planner.access import get_for_business, member_required
 from planner.forms import TASK_FORMS, ResultEntryForm, TaskFilterForm, TimeEntryForm
+from planner.lists.bulk_forms import BulkForm
 from planner.lists.forms import SavedViewForm
 from planner.lists.queries import kept_query
 from planner.lists.selectors import views_of
@@ -120,9 +121,9 @@ def task_list(request, kind):
     return list_page(request, kind)
 
 
-def list_page(request, kind, view_form=None, status=200):
+def list_page(request, kind, view_form=None, bulk_form=None, status=200):
     """The list of `kind` with the filters and sort of the query string, and the member's
-    saved views (`view_form`: a save that was refused, with its errors)."""
+    saved views (`view_form`, `bulk_form`: a save or a bulk action refused, with its errors)."""
     filters, tasks = _filtered_tasks(request, kind)
     newest = Task.objects.for_business(request.business).filter(kind=kind)
     steer = selectors.steered_search(newest, tasks, PAGE_SIZE) if filters.words() else nullcontext()
@@ -152,6 +153,8 @@ def list_page(request, kind, view_form=None, status=200):
             "saved_views": views_of(request.business, request.user, kind),
             "kept_query": kept_query(request.GET, kind),
             "view_form": view_form or SavedViewForm(),
+            "bulk_form": bulk_form or BulkForm(business=request.business, kind=kind),
+            "ticked": {str(pk) for pk in (bulk_form.data.getlist("task") if bulk_form else [])},
         },
         status=status,
     )

@@ -1,0 +1,79 @@
+"""Bulk actions on the tasks selected on a list's page: change the status, shift the schedule,
+set the campaign or the assignee, delete. Each task goes through services.task_save or
+task_delete (its rollups, tallies, review state, activity row and webhooks, as a single edit),
+all of them in one transaction; a task the change would make invalid is refused with the
+reason and left as it was, and the others are changed."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from planner import rollups, services
+from planner.models import Kind, Task
+
+MAX_SELECTED = 100  # a page holds 25; the bound keeps one request's work small
+
+
+@dataclass
+class Outcome:
+    changed: list = field(default_factory=list)  # tasks changed (or deleted)
+    refused: list = field(default_factory=list)  # (task, reason)
+
+
+def _messages(error):
+    if hasattr(error, "message_dict"):
+        return "; ".join(
+            f"{message}" for messages in error.message_dict.values() for message in messages
+        )
+    return "; ".join(error.messages)
+
+
+def _shifted(task, days):
+    offset = datetime.timedelta(days=days)
+    if task.kind == Kind.SMO:
+        if task.scheduled_at is None:
+            raise ValidationError("It has no publish time to shift.")
+        task.scheduled_at += offset
+    else:
+        if task.flight_start is None:
+            raise ValidationError("It has no flight to shift.")
+        task.flight_start += offset
+        task.flight_end = task.flight_end + offset if task.flight_end else None
+
+
+def apply_change(task, action, value):
+    """Put the change on the task (not saved); ValidationError if it cannot take it."""
+    if action == "status":
+        task.status = value
+    elif action == "shift":
+        _shifted(task, value)
+    elif action == "campaign":
+        task.campaign = value
+    elif action == "assignee":
+        task.assignee = value
+    task.full_clean(exclude=["image"])
+
+
+@transaction.atomic
+def bulk_change(business, user, tasks, action, value):
+    """Change (or delete) `tasks`, the business's own, read again under the business's lock."""
+    outcome = Outcome()
+    rollups.lock(business.pk)  # read and written under it: no edit in between is lost
+    for task in (
+        Task.objects.for_business(business).filter(pk__in=[t.pk for t in tasks]).order_by("pk")
+    ):
+        if action == "delete":
+            services.task_delete(task, by=user)
+            outcome.changed.append(task)
+            continue
+        try:
+            with transaction.atomic():
+                apply_change(task, action, value)
+                services.task_save(task, by=user)
+        except ValidationError as error:
+            outcome.refused.append((task, _messages(error)))
+        else:
+            outcome.changed.append(task)
+    return outcome
