@@ -17,6 +17,7 @@ from planner.views import (
     health,
     imports,
     platforms,
+    results_grid,
     tasks,
 )
 from planner.webhooks import urls as webhook_urls
@@ -72,6 +73,7 @@ business_patterns = [
         name="time_entry_delete",
     ),
     path("tasks/<int:pk>/results/", tasks.result_create, name="result_create"),
+    path("tasks/<int:pk>/results/grid/", results_grid.results_grid, name="results_grid"),
     path(
         "tasks/<int:pk>/results/<int:entry_pk>/delete/", tasks.result_delete, name="result_delete"
     ),

@@ -53,10 +53,11 @@ def test_every_business_page_is_timed_or_skipped_with_a_reason(db, tmp_path, cap
         "SMM list, a saved view",
         "campaign_list",
     )
-    assert {"iCal feed, after an edit", "task save (an ad)"} <= timed
+    assert {"iCal feed, after an edit", "task save (an ad)", "results grid save, 90 days"} <= timed
     for label in (*timed_pages, "iCal feed, after an edit"):
         assert label in timed, (label, skipped.get(label))
         assert rows[label]["queries"] > 0 and rows[label]["kb"] > 0
+    assert "results_grid" in timed  # its page, found from the URLconf
     # What is not timed says why: a POST-only view (405) or no such row in the seed.
     assert set(skipped.values()) <= {"405", "404", "no row", "POST only"}, skipped
     assert "member_list" in timed and "healthz" in timed  # the floor and the framework's

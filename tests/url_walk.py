@@ -42,6 +42,7 @@ def url_arguments(w, reset_link):
         "time_entry_create": [smo.pk],
         "time_entry_delete": [smo.pk, w["time"].pk],
         "result_create": [smm.pk],
+        "results_grid": [smm.pk],
         "result_delete": [smm.pk, w["result"].pk],
         "task_review": [smo.pk, "request"],
         "comment_create": [smo.pk],

@@ -39,6 +39,7 @@ from planner.models import Campaign, Kind, Membership, Platform, ResultEntry, Ta
 FLOOR = "member_list"
 SAVE = "task save (an ad)"
 BULK = "api-results-bulk, 10,000 rows"
+GRID = "results grid save, 90 days"
 FEED_CHANGED = "iCal feed, after an edit"
 MAX_SECONDS_PER_PAGE = 20  # fewer samples (at least MIN_SAMPLES) of a slow page
 MIN_SAMPLES = 3
@@ -88,6 +89,8 @@ class Command(BaseCommand):
             rows[FEED_CHANGED] = time_feed_after_edit(client, business, repeat)
         if not only or only in BULK:
             rows[BULK] = time_bulk(client, business)
+        if not only or only in GRID:
+            rows[GRID] = time_grid(client, business, repeat)
         return rows
 
     def _print(self, results, sizes):
@@ -275,6 +278,7 @@ def _examples(business, owner):
         ("task_image", "pk"): smo and smo.pk,
         ("time_entry_create", "pk"): smo and smo.pk,
         ("result_create", "pk"): smm and smm.pk,
+        ("results_grid", "pk"): smm and smm.pk,
         ("task_activity", "pk"): smo and smo.pk,
     }
     for kind, task in task_for.items():
@@ -379,6 +383,30 @@ def time_bulk(client, business, rows_wanted=10_000, repeat=3):
         if response.status_code != 200:
             return {"skipped": str(response.status_code)}
     return {**_stats(timings, captured, len(body)), "rows": len(rows)}
+
+
+def time_grid(client, business, repeat, days=90):
+    """The results grid of the newest ad saved with 90 days of figures: the first save adds
+    the days, the next change them (each run different numbers, so every row is written)."""
+    ad = Task.objects.filter(business=business, kind=Kind.SMM).order_by("-pk").first()
+    if ad is None:
+        return {"skipped": "no row"}
+    start = timezone.now().date() - datetime.timedelta(days=days)
+    path = reverse("results_grid", args=[business.pk, ad.pk]) + f"?start={start}&days={days}"
+    timings = []
+    for run in range(max(repeat // 3, 3)):
+        data = {}
+        for n in range(days):
+            day = start + datetime.timedelta(days=n)
+            data |= {f"{day}-impressions": str(1000 + n + run), f"{day}-clicks": str(10 + n),
+                     f"{day}-spend": f"{5 + run}.25"}  # fmt: skip
+        with CaptureQueriesContext(connection) as captured:
+            began = time.perf_counter()
+            response = client.post(path, data)
+            timings.append((time.perf_counter() - began) * 1000)
+        if response.status_code != 302:
+            return {"skipped": str(response.status_code)}
+    return {**_stats(timings, captured, 0), "rows": days}
 
 
 def time_feed_after_edit(client, business, repeat):
