@@ -39,14 +39,14 @@ def fill_figures(apps, schema_editor):
     names = ("spend", *FIGURES)
     results = ResultEntry.objects.values("task").annotate(**{n: Sum(n) for n in names})
     sums = {row.pop("task"): row for row in results.order_by()}
-    changed = []
-    for task in Task.objects.order_by("pk").iterator(chunk_size=2000):
-        _fill(task, sums.get(task.pk) or dict.fromkeys(names, 0))
-        changed.append(task)
-        if len(changed) >= 2000:
-            Task.objects.bulk_update(changed, FIELDS)
-            changed = []
-    Task.objects.bulk_update(changed, FIELDS)
+    # A chunk of rows at a time, read whole before it is written (SQLite does not isolate a
+    # cursor that is still open from writes to its table).
+    ids = list(Task.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), 2000):
+        chunk = list(Task.objects.filter(pk__in=ids[start : start + 2000]))
+        for task in chunk:
+            _fill(task, sums.get(task.pk) or dict.fromkeys(names, 0))
+        Task.objects.bulk_update(chunk, FIELDS, batch_size=200)
     TaskTally.objects.all().delete()
     key = ("business_id", "kind", "status", "review_state", "platform_id", "campaign_id")
     counts = Task.objects.values(*key).annotate(
