@@ -178,3 +178,13 @@ def test_viewer_outsider_and_anonymous_change_nothing(
     client.logout()
     assert _bulk(client, business, "smo", data).status_code == 302
     assert Task.objects.get(pk=post.pk).status == "draft"
+
+
+def test_the_delete_page_counts_entries_separately(client_for, business, editor, platform):
+    ad = SmmTaskFactory(business=business, platform=platform)
+    for n in range(3):
+        ResultEntryFactory(task=ad, date=datetime.date(2026, 11, 2 + n))
+    for _ in range(2):
+        TimeEntryFactory(task=ad, user=editor)
+    page = _bulk(client_for(editor), business, "smm", {"task": [ad.pk], "action": "delete"})
+    assert "time entries (2) and results (3)" in page.content.decode()

@@ -136,3 +136,15 @@ def test_other_actors(client_for, business, viewer, outsider, client, ad):
     client.logout()
     assert client.post(_url(business, ad), data).status_code == 302
     assert not ResultEntry.objects.exists()
+
+
+def test_the_save_keeps_the_window_it_was_shown(client_for, business, editor, platform):
+    """The grid posts to its own window (start and days), so a save after midnight, or of an
+    earlier window, writes the days that were on the screen."""
+    post = SmoTaskFactory(business=business, platform=platform)
+    html = client_for(editor).get(_url(business, post, "?start=2026-03-01&days=5")).content.decode()
+    assert 'action="?start=2026-03-01&amp;days=5"' in html
+    data = {"2026-03-01-clicks": "2", "2026-03-01-impressions": "4"}
+    response = client_for(editor).post(_url(business, post, "?start=2026-03-01&days=5"), data)
+    assert response.status_code == 302
+    assert ResultEntry.objects.get(task=post).date == datetime.date(2026, 3, 1)

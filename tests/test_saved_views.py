@@ -107,3 +107,11 @@ def test_outsider_and_anonymous(client_for, business, outsider, client, editor):
     client.logout()
     assert client.post(delete).status_code == 302
     assert SavedView.objects.count() == 1
+
+
+def test_a_search_too_long_to_keep_is_refused(client_for, business, editor):
+    """A view keeps at most 1,000 characters of query: a long search in letters that take
+    9 characters each once encoded is refused next to the name, not a database error."""
+    response = _save(client_for(editor), business, "smo", "q=" + "咖" * 150, "Long")
+    assert response.status_code == 400
+    assert not SavedView.objects.exists()

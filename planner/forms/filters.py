@@ -36,7 +36,7 @@ def search(tasks, words):
 class TaskFilterForm(forms.Form):
     """The task list's filters, read from the query string."""
 
-    q = forms.CharField(label="Search", required=False)
+    q = forms.CharField(label="Search", required=False, max_length=200)
     platform = ListedModelChoiceField(
         queryset=Platform.objects.none(), required=False, empty_label="Any platform"
     )

@@ -6,7 +6,6 @@ A view is the member's own, like their notification settings: viewers may keep v
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -21,7 +20,7 @@ from planner.lists.bulk_forms import BulkForm
 from planner.lists.forms import SavedViewForm
 from planner.lists.models import SavedView
 from planner.lists.queries import kept_query
-from planner.models import Role, Task
+from planner.models import ResultEntry, Role, Task, TimeEntry
 from planner.views import tasks
 
 
@@ -41,6 +40,8 @@ def saved_view_create(request, kind):
     )
     if form.is_valid() and query and not filters.is_valid():
         form.add_error("name", "These filters are not valid: correct them before saving.")
+    if form.is_valid() and len(query) > SavedView._meta.get_field("query").max_length:
+        form.add_error("name", "These filters are too long to save: shorten the search.")
     if form.is_valid():
         try:
             view = services.view_save(
@@ -85,9 +86,11 @@ def bulk_action(request, kind):
         response["Content-Disposition"] = f'attachment; filename="{kind}-selected.csv"'
         return response
     if action == "delete" and not form.cleaned_data["confirm"]:
-        entries = Task.objects.filter(pk__in=[task.pk for task in selected]).aggregate(
-            time=Count("time_entries", distinct=True), results=Count("results", distinct=True)
-        )
+        ids = [task.pk for task in selected]
+        entries = {  # two counts: one join of both tables would multiply their rows
+            "time": TimeEntry.objects.filter(task__in=ids).count(),
+            "results": ResultEntry.objects.filter(task__in=ids).count(),
+        }
         context = {"tasks": selected, "kind": kind, "entries": entries, "back": back}
         return render(request, "lists/bulk_delete.html", context)
     outcome = bulk.bulk_change(request.business, request.user, selected, action, form.value())

@@ -160,7 +160,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="tasktally",
             name="budget_total",
-            field=models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=18),
+            field=models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=30),
         ),
         migrations.AddField(
             model_name="tasktally",
@@ -170,7 +170,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="tasktally",
             name="media_spend",
-            field=models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=18),
+            field=models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=30),
         ),
         migrations.AddField(
             model_name="tasktally",
@@ -180,7 +180,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="tasktally",
             name="total_conversion_value",
-            field=models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=18),
+            field=models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=30),
         ),
         migrations.AddField(
             model_name="tasktally",

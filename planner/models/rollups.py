@@ -86,14 +86,14 @@ class TaskTally(models.Model):
     # The sums of these tasks' own figures (Task: estimated hours, flight budget, and the
     # results' totals kept on each row), for the lists' totals of a filtered set.
     estimated_hours = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
-    budget_total = models.DecimalField(max_digits=18, decimal_places=2, default=ZERO)
-    media_spend = models.DecimalField(max_digits=18, decimal_places=2, default=ZERO)
+    budget_total = models.DecimalField(max_digits=30, decimal_places=2, default=ZERO)
+    media_spend = models.DecimalField(max_digits=30, decimal_places=2, default=ZERO)
     total_impressions = models.BigIntegerField(default=0)
     total_reach = models.BigIntegerField(default=0)
     total_engagements = models.BigIntegerField(default=0)
     total_clicks = models.BigIntegerField(default=0)
     total_conversions = models.BigIntegerField(default=0)
-    total_conversion_value = models.DecimalField(max_digits=18, decimal_places=2, default=ZERO)
+    total_conversion_value = models.DecimalField(max_digits=30, decimal_places=2, default=ZERO)
 
     class Meta:
         indexes = [models.Index(fields=["business", "kind", "status"], name="tally_business")]
