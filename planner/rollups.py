@@ -463,10 +463,13 @@ def figures_of(task_ids):
     return {row.pop("task"): row for row in rows}
 
 
-def _load(business_id, task_ids=None):
-    tasks = Task.objects.filter(business_id=business_id).only("pk", *FIGURE_INPUTS, *FIGURE_FIELDS)
-    if task_ids is None:
-        return list(tasks)
+def _with_figures(business_id):
+    """The business's tasks with what set_figures reads and writes, and nothing else."""
+    return Task.objects.filter(business_id=business_id).only("pk", *FIGURE_INPUTS, *FIGURE_FIELDS)
+
+
+def _load(business_id, task_ids):
+    tasks = _with_figures(business_id)
     ids = sorted(task_ids)
     found = []
     for start in range(0, len(ids), 5000):
@@ -520,11 +523,7 @@ def refresh_figures(business_id, task_ids=None):
         return
     last = 0
     while True:
-        tasks = list(
-            Task.objects.filter(business_id=business_id, pk__gt=last)
-            .only("pk", *FIGURE_INPUTS, *FIGURE_FIELDS)
-            .order_by("pk")[:FIGURES_CHUNK]
-        )
+        tasks = list(_with_figures(business_id).filter(pk__gt=last).order_by("pk")[:FIGURES_CHUNK])
         if not tasks:
             return
         _refresh_chunk(tasks)

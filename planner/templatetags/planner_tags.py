@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.numbers import get_currency_precision, get_currency_symbol
 from django import template
 
+from planner import kpis
+
 register = template.Library()
 DASH = "—"
 
@@ -86,6 +88,4 @@ def sort_header(context, key, numeric=False):
 @register.filter
 def ratio_of(value, divisor):
     """value ÷ divisor, None ("—") where the divisor is 0 or missing (as the KPIs define)."""
-    if value is None or not divisor:
-        return None
-    return Decimal(value) / Decimal(divisor)
+    return None if value is None else kpis.ratio(value, divisor)
