@@ -10,7 +10,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, Count, F, Q, Sum, When
 from django.db.models.functions import Round, TruncMonth
 
@@ -27,6 +27,7 @@ from planner.models import (
     TaskTally,
     TimeEntry,
 )
+from planner.rollup_sets import update_rows
 
 ZERO = Decimal("0")
 RESULT_SUMS = (
@@ -543,27 +544,4 @@ def _key(row, day):
 
 
 def _write_figures(tasks):
-    """Store the tasks' figure fields. On PostgreSQL one UPDATE … FROM (VALUES …) per 5,000
-    rows: bulk_update's CASE WHEN per row is quadratic in the batch, minutes for 200,000 ads."""
-    if connection.vendor != "postgresql":
-        Task.objects.bulk_update(tasks, FIGURE_FIELDS, batch_size=100)
-        return
-    table = connection.ops.quote_name(Task._meta.db_table)
-    fields = [Task._meta.get_field(name) for name in FIGURE_FIELDS]
-    names = ", ".join(field.column for field in fields)
-    sets = ", ".join(f"{field.column} = v.{field.column}" for field in fields)
-    casts = ", ".join(f"%s::{field.db_type(connection)}" for field in fields)
-    row = f"(%s, {casts})"
-    with connection.cursor() as cursor:
-        for start in range(0, len(tasks), 5000):
-            batch = tasks[start : start + 5000]
-            params = [
-                value
-                for task in batch
-                for value in (task.pk, *(getattr(task, name) for name in FIGURE_FIELDS))
-            ]
-            cursor.execute(
-                f"UPDATE {table} AS t SET {sets} FROM (VALUES {', '.join([row] * len(batch))}) "
-                f"AS v(id, {names}) WHERE t.id = v.id",
-                params,
-            )
+    update_rows(Task, tasks, FIGURE_FIELDS)

@@ -19,6 +19,7 @@ MAX_SELECTED = 100  # a page holds 25; the bound keeps one request's work small
 @dataclass
 class Outcome:
     changed: list = field(default_factory=list)  # tasks changed (or deleted)
+    unchanged: list = field(default_factory=list)  # tasks that had what was asked already
     refused: list = field(default_factory=list)  # (task, reason)
 
 
@@ -43,8 +44,9 @@ def _shifted(task, days):
         task.flight_end = task.flight_end + offset if task.flight_end else None
 
 
-def apply_change(task, action, value):
-    """Put the change on the task (not saved); ValidationError if it cannot take it."""
+def apply_choice(task, action, value):
+    """Put the change on the task (not saved, not checked): ValidationError if it has nothing
+    the change can move."""
     if action == "status":
         task.status = value
     elif action == "shift":
@@ -53,7 +55,21 @@ def apply_change(task, action, value):
         task.campaign = value
     elif action == "assignee":
         task.assignee = value
+
+
+def apply_change(task, action, value):
+    """Put the change on the task (not saved); ValidationError if it cannot take it."""
+    apply_choice(task, action, value)
     task.full_clean(exclude=["image"])
+
+
+def _unchanged(task, action, value):
+    """True if the task has what `action` asks already (nothing to save, nothing to log)."""
+    if action == "status":
+        return task.status == value
+    if action in ("campaign", "assignee"):
+        return getattr(task, f"{action}_id") == (value.pk if value else None)
+    return False
 
 
 @transaction.atomic
@@ -68,10 +84,15 @@ def bulk_change(business, user, tasks, action, value):
             services.task_delete(task, by=user)
             outcome.changed.append(task)
             continue
+        if _unchanged(task, action, value):
+            outcome.unchanged.append(task)
+            continue
         try:
             with transaction.atomic():
                 apply_change(task, action, value)
-                services.task_save(task, by=user)
+                # Its version moves, as a form's save moves it: a form opened before this
+                # change is then refused as stale, not saved over it.
+                services.task_save(task, seen_version=task.version, by=user)
         except ValidationError as error:
             outcome.refused.append((task, _messages(error)))
         else:

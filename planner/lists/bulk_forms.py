@@ -14,13 +14,19 @@ ACTIONS = [
 ]
 
 
-class BulkForm(forms.Form):
-    """What to do with the tasks ticked on the page (`task`: their ids)."""
+TICKED, MATCHING = "ticked", "matching"
 
-    task = forms.ModelMultipleChoiceField(
-        queryset=Task.objects.none(),
-        error_messages={"required": "Tick at least one task in the list."},
+
+class BulkForm(forms.Form):
+    """What to do with the tasks ticked on the page (`task`: their ids), or with every task
+    that matches the list's filters (`scope` "matching": the view finds them)."""
+
+    scope = forms.ChoiceField(
+        choices=[(TICKED, "The ticked ones"), (MATCHING, "All that match the filters")],
+        required=False,
+        widget=forms.RadioSelect,
     )
+    task = forms.ModelMultipleChoiceField(queryset=Task.objects.none(), required=False)
     action = forms.ChoiceField(choices=[("", "Choose an action"), *ACTIONS])
     status = forms.ChoiceField(required=False)
     days = forms.IntegerField(
@@ -33,6 +39,8 @@ class BulkForm(forms.Form):
         queryset=Membership.objects.none(), required=False, empty_label="Nobody"
     )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # How many matched when the deletion was confirmed: if the list changed since, ask again.
+    expected = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, business, kind, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,8 +64,14 @@ class BulkForm(forms.Form):
             raise forms.ValidationError(f"Choose at most {MAX_SELECTED} tasks at a time.")
         return tasks
 
+    def matching(self):
+        return self.is_valid() and self.cleaned_data["scope"] == MATCHING
+
     def clean(self):
         cleaned = super().clean()
+        cleaned["scope"] = cleaned.get("scope") or TICKED
+        if cleaned["scope"] == TICKED and not cleaned.get("task") and "task" not in self.errors:
+            self.add_error("task", "Tick at least one task in the list.")
         action = cleaned.get("action")
         if action == "status" and not cleaned.get("status"):
             self.add_error("status", "Choose the new status.")

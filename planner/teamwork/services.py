@@ -102,10 +102,24 @@ def review_on_save(before, task, by):
     Sets `task.review_notice` to what the member should be told, or "".
     """
     mode = task.business.approval_mode
+    sent_back, changed, refusal = carry_review(mode, before, task, by)
+    if refusal:
+        raise ValidationError({"status": refusal})
+    if sent_back and mode != ApprovalMode.OFF:  # hidden while review is off: nobody is asked
+        activity = record(task, by, Action.EDITED, **sent_back_words(before, task, changed))
+        if by is not None:
+            notify.review_moved(task, Action.EDITED, by, activity)
+
+
+def carry_review(mode, before, task, by):
+    """The review part of a save, without its writes (the bulk change of every task that
+    matches a list's filters uses it too): carries the review state over onto `task`, sends
+    approved content that changed back to review, and returns (sent_back, the content fields
+    changed, why the new status is refused or None). Sets `task.review_notice`."""
     task.review_notice = ""
     if before is None:
         task.review_state, task.review_requested_by = ReviewState.NONE, None
-        old_status, sent_back = None, False
+        old_status, sent_back, changed = None, False, []
     else:
         task.review_state = before.review_state
         task.review_requested_by_id = before.review_requested_by_id
@@ -119,27 +133,23 @@ def review_on_save(before, task, by):
     if sent_back:
         task.review_state, task.review_requested_by = state, by
         task.status = review.held_back(mode, task.kind, old_status, task.status, sent_back)
-        task.review_notice = "It was approved: the change sends it back to review" + (
-            f", and it is {task.get_status_display().lower()} until approved again."
-            if task.status != old_status
-            else "."
-        )
+        if mode != ApprovalMode.OFF:
+            task.review_notice = "It was approved: the change sends it back to review" + (
+                f", and it is {task.get_status_display().lower()} until approved again."
+                if task.status != old_status
+                else "."
+            )
     refusal = review.status_refusal(mode, task.kind, old_status, task.status, task.review_state)
-    if refusal:
-        raise ValidationError({"status": refusal})
-    if sent_back and mode == ApprovalMode.OFF:
-        task.review_notice = ""  # hidden while review is off: nobody is asked, nothing shown
-    elif sent_back:
-        activity = record(
-            task,
-            by,
-            Action.EDITED,
-            from_state=before.review_state,
-            to_state=task.review_state,
-            comment="Changed: " + ", ".join(_label(task, name) for name in changed),
-        )
-        if by is not None:
-            notify.review_moved(task, Action.EDITED, by, activity)
+    return sent_back, changed, refusal
+
+
+def sent_back_words(before, task, changed):
+    """The activity row's states and comment for approved work an edit sent back to review."""
+    return {
+        "from_state": before.review_state,
+        "to_state": task.review_state,
+        "comment": "Changed: " + ", ".join(_label(task, name) for name in changed),
+    }
 
 
 def _label(task, name):

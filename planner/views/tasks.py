@@ -18,6 +18,7 @@ from planner.access import get_for_business, member_required
 from planner.forms import TASK_FORMS, ResultEntryForm, TaskFilterForm, TimeEntryForm
 from planner.lists.bulk_forms import BulkForm
 from planner.lists.forms import SavedViewForm
+from planner.lists.matching import MAX_MATCHING
 from planner.lists.queries import kept_query
 from planner.lists.selectors import views_of
 from planner.models import Campaign, Kind, Platform, ResultEntry, Role, Task, TimeEntry
@@ -37,7 +38,7 @@ def find_task(request, pk, kind=None):
     return get_for_business(tasks, request.business, pk=pk)
 
 
-def _filtered_tasks(request, kind):
+def filtered_tasks(request, kind):
     filters = TaskFilterForm(
         request.GET or None, business=request.business, kind=kind, member=request.membership
     )
@@ -124,7 +125,7 @@ def task_list(request, kind):
 def list_page(request, kind, view_form=None, bulk_form=None, status=200):
     """The list of `kind` with the filters and sort of the query string, and the member's
     saved views (`view_form`, `bulk_form`: a save or a bulk action refused, with its errors)."""
-    filters, tasks = _filtered_tasks(request, kind)
+    filters, tasks = filtered_tasks(request, kind)
     newest = Task.objects.for_business(request.business).filter(kind=kind)
     steer = selectors.steered_search(newest, tasks, PAGE_SIZE) if filters.words() else nullcontext()
     with steer:
@@ -149,6 +150,7 @@ def list_page(request, kind, view_form=None, bulk_form=None, status=200):
             "sort_descending": descending,
             "show_review": "review" in filters.fields,
             "matches_counted": MATCHES_COUNTED,
+            "bulk_max_matching": MAX_MATCHING,
             "query": query.urlencode(),
             "saved_views": views_of(request.business, request.user, kind),
             "kept_query": kept_query(request.GET, kind),
@@ -177,7 +179,7 @@ def task_export(request, kind):
             label=f"Export of the {LABELS[kind]}s (CSV)",
         )
         return redirect("job_detail", business_id=request.business.pk, pk=job.pk)
-    _filters, tasks = _filtered_tasks(request, kind)
+    _filters, tasks = filtered_tasks(request, kind)
     if exports.needs_job(tasks):
         return render(
             request,

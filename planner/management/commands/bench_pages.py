@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from planner import calendar_feed, list_sorts, services
 from planner.jobs.models import Job, JobKind, JobStatus
+from planner.lists import matching
 from planner.management.commands.bench_dashboard import _machine, _percentile, benchmark_business
 from planner.models import Campaign, Kind, Membership, Platform, ResultEntry, Task, TimeEntry
 
@@ -40,6 +41,10 @@ FLOOR = "member_list"
 SAVE = "task save (an ad)"
 BULK = "api-results-bulk, 10,000 rows"
 GRID = "results grid save, 90 days"
+BULK_CHANGES = {  # a bulk action on every match of a list's filters, as a set
+    "bulk status change, 10,000 posts": ("status", ["idea", "draft"]),
+    "bulk shift by a day, 10,000 posts": ("shift", [1, -1]),
+}
 FEED_CHANGED = "iCal feed, after an edit"
 MAX_SECONDS_PER_PAGE = 20  # fewer samples (at least MIN_SAMPLES) of a slow page
 MIN_SAMPLES = 3
@@ -91,6 +96,9 @@ class Command(BaseCommand):
             rows[BULK] = time_bulk(client, business)
         if not only or only in GRID:
             rows[GRID] = time_grid(client, business, repeat)
+        for label, (action, values) in BULK_CHANGES.items():
+            if not only or only in label:
+                rows[label] = time_bulk_change(business, owner, action, values)
         return rows
 
     def _print(self, results, sizes):
@@ -407,6 +415,30 @@ def time_grid(client, business, repeat, days=90):
         if response.status_code != 302:
             return {"skipped": str(response.status_code)}
     return {**_stats(timings, captured, 0), "rows": days}
+
+
+def time_bulk_change(business, owner, action, values, count=10_000, repeat=4):
+    """planner/lists/matching.change_matching on the newest 10,000 drafts with a publish time
+    (what "all that match the filters" runs once the view has their ids), back and forth
+    between two values so that every run changes every task, ending as it began."""
+    ids = list(
+        Task.objects.filter(business=business, kind=Kind.SMO, status="draft",
+                            scheduled_at__isnull=False)
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:count]
+    )  # fmt: skip
+    if len(ids) < count:
+        return {"skipped": f"{len(ids)} drafts"}
+    timings = []
+    for run in range(repeat):
+        business = type(business).objects.get(pk=business.pk)
+        with CaptureQueriesContext(connection) as captured:
+            began = time.perf_counter()
+            outcome = matching.change_matching(business, owner, ids, action, values[run % 2])
+            timings.append((time.perf_counter() - began) * 1000)
+        if outcome.changed != count:
+            return {"skipped": f"changed {outcome.changed}, refused {outcome.refused}"}
+    return {**_stats(timings, captured, 0), "rows": count}
 
 
 def time_feed_after_edit(client, business, repeat):
