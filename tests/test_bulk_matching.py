@@ -354,3 +354,19 @@ def test_the_bar_offers_every_match_with_its_count(client_for, business, editor,
     html = client_for(editor).get(reverse("smo_list", args=[business.pk]) + "?status=idea")
     bar = html.content.decode()
     assert 'value="matching"' in bar and "all 2 that match the filters" in bar
+
+
+def test_webhooks_get_one_event_per_changed_task(client_for, business, owner, editor, posts):
+    from planner.webhooks import services as webhooks
+    from planner.webhooks.models import Delivery
+
+    webhooks.subscribe(business, owner, url="https://hooks.example/in",
+                       events_chosen=["task.status_changed", "task.deleted"])  # fmt: skip
+    client = client_for(editor)
+    _bulk(client, business, "smo", {"action": "status", "status": "archived"}, "status=idea")
+    changed = Delivery.objects.filter(event="task.status_changed")
+    assert sorted(d.payload["data"]["task"]["title"] for d in changed) == ["Idea 0", "Idea 1"]
+    _bulk(client, business, "smo", {"action": "delete", "confirm": "True", "expected": "2"},
+          "status=archived")  # fmt: skip
+    assert Delivery.objects.filter(event="task.deleted").count() == 2
+    assert not Delivery.objects.filter(event="task.updated").exists()  # not chosen

@@ -313,11 +313,11 @@ def _count_of(count, noun):
 def _emit(business, pairs):
     """The webhooks' task.updated and task.status_changed of each changed task, when someone
     subscribed to them (one query when nobody did)."""
-    events = {"task.updated", "task.status_changed"}
-    if not any(events & set(s.events) for s in active_subscriptions(business)):
+    subscriptions = active_subscriptions(business)
+    if not any({"task.updated", "task.status_changed"} & set(s.events) for s in subscriptions):
         return
     for before, task in pairs:
-        webhook_events.task_saved(before, task)
+        webhook_events.task_saved(before, task, subscriptions)
 
 
 def _delete(business, user, tasks):
@@ -336,9 +336,10 @@ def _delete(business, user, tasks):
                   actor_name=name, verb=Verb.DELETED) for task in tasks],
         batch_size=1000,
     )  # fmt: skip
-    if any("task.deleted" in s.events for s in active_subscriptions(business)):
+    subscriptions = active_subscriptions(business)
+    if any("task.deleted" in s.events for s in subscriptions):
         for task in tasks:
-            webhook_events.task_deleted(task)
+            webhook_events.task_deleted(task, subscriptions)
     ids = [task.pk for task in tasks]
     for start in range(0, len(ids), CHUNK):
         Task.objects.filter(pk__in=ids[start : start + CHUNK]).delete()

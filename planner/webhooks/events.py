@@ -33,17 +33,16 @@ def body(event, business, data, event_id=None, at=None):
     }
 
 
-def emit(business, event, data, dedupe_key=""):
+def emit(business, event, data, dedupe_key="", subscriptions=None):
     """Record a delivery of `event` to each active subscription of the business that chose it,
     each sent by a job once the transaction commits. `data` may be a callable, called only if
-    someone subscribed (so that an unwatched event costs one query)."""
+    someone subscribed (so that an unwatched event costs one query). `subscriptions`: the
+    business's active ones, read once by a caller that emits many events."""
     from planner.webhooks import services  # its jobs import the models
 
-    subscriptions = [
-        subscription
-        for subscription in services.active_subscriptions(business)
-        if event in subscription.events
-    ]
+    if subscriptions is None:
+        subscriptions = services.active_subscriptions(business)
+    subscriptions = [subscription for subscription in subscriptions if event in subscription.events]
     if not subscriptions:
         return []
     payload = body(event, business, data() if callable(data) else data)
@@ -68,25 +67,27 @@ def task_data(task):
     return {"kind": task.kind, **serializer(task).data}
 
 
-def task_saved(before, task):
+def task_saved(before, task, subscriptions=None):
     """From services.task_save: created, or updated (and status changed)."""
     if before is None:
-        emit(task.business, "task.created", lambda: task_data(task))
+        emit(task.business, "task.created", lambda: task_data(task), subscriptions=subscriptions)
         return
-    emit(task.business, "task.updated", lambda: task_data(task))
+    emit(task.business, "task.updated", lambda: task_data(task), subscriptions=subscriptions)
     if before.status != task.status:
         emit(
             task.business,
             "task.status_changed",
             lambda: {"from": before.status, "to": task.status, "task": task_data(task)},
+            subscriptions=subscriptions,
         )
 
 
-def task_deleted(task):
+def task_deleted(task, subscriptions=None):
     emit(
         task.business,
         "task.deleted",
         {"id": task.pk, "kind": task.kind, "title": task.title},
+        subscriptions=subscriptions,
     )
 
 
