@@ -57,12 +57,20 @@ NOT_LOGGED = {
 SHOWN_LENGTH = 120
 
 
-def task_changes(before, task):
-    """[[label, old, new], …] of the fields a save changed, as a reader would say them."""
+def logged_fields(attnames=None):
+    """The task's fields a change lists (of those in `attnames`, if given)."""
+    return [
+        field
+        for field in Task._meta.concrete_fields
+        if field.name not in NOT_LOGGED and (attnames is None or field.attname in attnames)
+    ]
+
+
+def task_changes(before, task, fields=None):
+    """[[label, old, new], …] of the fields a save changed, as a reader would say them (of
+    `fields` only, when the caller knows no other can differ)."""
     rows = []
-    for field in Task._meta.concrete_fields:
-        if field.name in NOT_LOGGED:
-            continue
+    for field in fields or logged_fields():
         old, new = getattr(before, field.attname), getattr(task, field.attname)
         if field.name == "image":
             old, new = old.name or "", new.name or ""
