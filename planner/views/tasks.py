@@ -7,8 +7,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
+from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
@@ -241,14 +243,25 @@ def _own(model, request, pk):
 
 @member_required(Role.EDITOR)
 def task_create(request, kind):
-    # Pre-filled from links such as the campaign page's or the calendar's empty days.
+    """A new post or ad. Pre-filled from links such as the campaign page's or the calendar's
+    empty days, or (`?copy=<id>`: "Duplicate") from another task of the business."""
+    source = None
+    if "copy" in request.GET:
+        source = _own(Task, request, request.GET["copy"])
+        if source is None or source.kind != kind:
+            raise Http404("No such task to copy.")
     initial = {
+        **(copied_values(source, TASK_FORMS[kind]) if source else {}),
         "assignee": request.user.pk,  # whoever plans it, until they pass it on
         **{key: request.GET[key] for key in ("campaign", "scheduled_at") if request.GET.get(key)},
     }
     form = TASK_FORMS[kind](
         request.POST or None, request.FILES or None, business=request.business, initial=initial
     )
+    if source and source.kind == Kind.SMO and source.image:  # its "Currently" links to it
+        form.fields["image"].widget.image_url = reverse(
+            "task_image", args=[request.business.pk, source.pk]
+        )
     if request.method == "POST" and form.is_valid():
         try:
             task = services.task_save(form.save(commit=False), by=request.user)
@@ -260,9 +273,31 @@ def task_create(request, kind):
     return render(
         request,
         "tasks/task_form.html",
-        {"form": form, "kind": kind, "title": f"New {LABELS[kind]}"},
+        {
+            "form": form,
+            "kind": kind,
+            "title": f"New {LABELS[kind]}",
+            "source": source,
+        },
         status=400 if request.method == "POST" else 200,
     )
+
+
+# What a copy does not take from its source: it is a new piece of work, not yet published,
+# reviewed or started (a draft, its review state none).
+NOT_COPIED = ("status", "published_url")
+COPY_SUFFIX = " (copy)"
+
+
+def copied_values(source, form_class):
+    """The form's initial values for a copy of `source`: its content, platform, campaign,
+    schedule or flight, budget, links and tags, the image too (the same stored file)."""
+    names = [name for name in form_class._meta.fields if name not in NOT_COPIED]
+    values = model_to_dict(source, fields=names)
+    title_length = Task._meta.get_field("title").max_length - len(COPY_SUFFIX)
+    values["title"] = source.title[:title_length] + COPY_SUFFIX
+    values["status"] = "draft"  # both kinds have it: written already, not yet out
+    return values
 
 
 @member_required()
