@@ -27,9 +27,11 @@ def calendar_post(context, post):
     """One post of a day: its link, time, platform and status, and (for editors) "Move"."""
     pk, title = post.pk, escape(post.title)
     platform = escape(post.platform.get_kind_display())
+    # An editor can drag it to another day (static/js/calendar.js fills its "Move" form).
+    drag = f' draggable="true" data-at="{escape(post.at_input)}"' if context.get("can_edit") else ""
     html = (
         f'<li class="cal-item cal-post plat-{escape(post.platform.kind)}" data-task="{pk}"'
-        ' data-testid="calendar-post">'
+        f'{drag} data-testid="calendar-post">'
         f'<a class="cal-link" href="{escape(post.page_url)}"><span class="badge text-bg-success">'
         f'SMO</span> <time class="cal-time" datetime="{escape(post.at_iso)}">'
         f'{escape(post.at_hm)}</time> <span class="cal-title">{title}</span></a>'
@@ -45,6 +47,7 @@ def calendar_post(context, post):
             '<input type="hidden" name="csrfmiddlewaretoken"'
             f' value="{escape(str(context.get("csrf_token", "")))}">'
             f'<input type="hidden" name="next" value="{escape(context.get("here", ""))}">'
+            f'<input type="hidden" name="seen_version" value="{post.version}">'
             f'<label class="form-label small mb-0" for="move-{pk}">New publish time</label>'
             '<input class="form-control form-control-sm" type="datetime-local"'
             f' id="move-{pk}" name="scheduled_at" value="{escape(post.at_input)}" required>'

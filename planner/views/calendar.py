@@ -229,6 +229,7 @@ def calendar(request):
         "month_posts_shown": MONTH_POSTS_SHOWN,
         "platform_kinds": PlatformKind.choices,
         "here": link(view, span.anchor),  # where moving a post comes back to
+        "last_move": last_move(request) if request.membership.can_edit else None,
         "feed_url": request.build_absolute_uri(
             reverse("ical_feed", args=[request.business.ical_token])
         ),
@@ -255,6 +256,24 @@ def _errors(form):
     return " ".join(lines)
 
 
+# The member's last move on the calendar, kept in their session so that the page can offer to
+# undo it: while the post still has the version the move gave it, nothing else changed since.
+UNDO_KEY = "calendar_undo"
+
+
+def last_move(request):
+    """The last move of this member in this business that can still be undone, or None."""
+    move = request.session.get(UNDO_KEY)
+    if not move or move.get("business") != request.business.pk:
+        return None
+    current = Task.objects.filter(pk=move["task"], business=request.business).values_list(
+        "version", flat=True
+    )
+    if list(current) != [move["version"]]:
+        return None
+    return {**move, "url": reverse("calendar_reschedule", args=[request.business.pk, move["task"]])}
+
+
 @member_required(Role.EDITOR)
 @require_POST
 def reschedule(request, pk):
@@ -263,7 +282,11 @@ def reschedule(request, pk):
     task = get_for_business(
         Task.objects.smo().select_related("business", "platform"), request.business, pk=pk
     )
-    seen_version = task.version
+    # The version the calendar showed (a drag, "Move", or the undo of the last move): a post
+    # changed since is not moved over that change.
+    shown = request.POST.get("seen_version", "")
+    seen_version = int(shown) if shown.isascii() and shown.isdigit() else task.version
+    was = f"{timezone.localtime(task.scheduled_at):%Y-%m-%dT%H:%M}" if task.scheduled_at else ""
     data = model_to_dict(task, fields=[f for f in SmoTaskForm._meta.fields if f != "image"])
     data["scheduled_at"] = request.POST.get("scheduled_at", "").strip()
     form = SmoTaskForm(data, instance=task, business=request.business)
@@ -280,9 +303,17 @@ def reschedule(request, pk):
     except ValidationError as error:  # the approval mode changed since the form checked
         messages.error(request, f"“{task.title}” was not moved: {' '.join(error.messages)}")
         return _back(request)
+    undoing = request.POST.get("undo") == "1"
+    request.session[UNDO_KEY] = (
+        None
+        if undoing or not was
+        else {"business": request.business.pk, "task": task.pk, "title": task.title,
+              "at": was, "version": task.version}
+    )  # fmt: skip
     if task.scheduled_at:
         when = timezone.localtime(task.scheduled_at)
-        messages.success(request, f"“{task.title}” moved to {when:%a %d %b %Y, %H:%M}.")
+        moved = "moved back to" if undoing else "moved to"
+        messages.success(request, f"“{task.title}” {moved} {when:%a %d %b %Y, %H:%M}.")
     else:
         messages.success(request, f"“{task.title}” has no publish time now: it left the calendar.")
     return _back(request)
