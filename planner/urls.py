@@ -46,6 +46,7 @@ business_patterns = [
     path("dashboard.csv", dashboard.dashboard_csv, name="dashboard_csv"),
     path("calendar/", calendar.calendar, name="calendar"),
     path("calendar/reschedule/<int:pk>/", calendar.reschedule, name="calendar_reschedule"),
+    path("calendar/flight/<int:pk>/", calendar.move_flight, name="calendar_move_flight"),
     path("calendar/feed-token/", calendar.feed_token, name="calendar_feed_token"),
     path("settings/", businesses.business_edit, name="business_edit"),
     path("delete/", businesses.business_delete, name="business_delete"),

@@ -150,6 +150,7 @@ def _cases(w):
         "dashboard_csv": (READ, [], None),
         "calendar": (READ, [], None),
         "calendar_reschedule": (EDIT, [smo.pk], {"scheduled_at": "2026-11-20T10:00"}),
+        "calendar_move_flight": (EDIT, [smm.pk], {"flight_start": "2026-11-03"}),
         "calendar_feed_token": (OWN, [], {}),
         "business_edit": (
             OWN,
@@ -282,6 +283,7 @@ NAMES = sorted(
         "dashboard_csv",
         "calendar",
         "calendar_reschedule",
+        "calendar_move_flight",
         "calendar_feed_token",
         "business_edit",
         "business_delete",

@@ -76,3 +76,57 @@ def test_the_undo_stays_with_its_business(client_for, business, editor, post, ot
     _move(client, post, "2026-12-16T09:30")
     assert 'data-testid="undo-move"' not in _calendar(client, other_business)
     assert 'data-testid="undo-move"' in _calendar(client, business)
+
+
+# An ad's flight dragged to start on another day.
+
+
+@pytest.fixture
+def ad(business, platform):
+    from tests.factories import SmmTaskFactory
+
+    return SmmTaskFactory(business=business, platform=platform, title="Winter ad",
+                          flight_start=datetime.date(2026, 12, 1),
+                          flight_end=datetime.date(2026, 12, 10))  # fmt: skip
+
+
+def _move_flight(client, ad, start, **extra):
+    url = reverse("calendar_move_flight", args=[ad.business_id, ad.pk])
+    return client.post(url, {"flight_start": start, **extra})
+
+
+def test_a_flight_starts_on_another_day_keeping_its_length(client_for, business, editor, ad):
+    client = client_for(editor)
+    response = _move_flight(client, ad, "2026-12-08", seen_version=str(ad.version))
+    assert (
+        "“Winter ad”: flight moved to Tue 8 Dec 2026." in client.get(response.url).content.decode()
+    )
+    moved = Task.objects.get(pk=ad.pk)
+    assert (moved.flight_start, moved.flight_end) == (datetime.date(2026, 12, 8),
+                                                      datetime.date(2026, 12, 17))  # fmt: skip
+    page = _calendar(client, business)
+    assert "“Winter ad” back to Tue 1 Dec 2026" in page
+    assert 'data-move-url="' in page and 'data-start="2026-12-08"' in page
+    _move_flight(client, ad, "2026-12-01", seen_version=str(moved.version), undo="1")
+    back = Task.objects.get(pk=ad.pk)
+    assert (back.flight_start, back.flight_end) == (ad.flight_start, ad.flight_end)
+
+
+@pytest.mark.parametrize("start", ["", "2026-13-01", "yesterday"])
+def test_a_bad_day_moves_nothing(client_for, business, editor, ad, start):
+    client = client_for(editor)
+    response = _move_flight(client, ad, start)
+    assert "give the new first day of its flight" in client.get(response.url).content.decode()
+    assert Task.objects.get(pk=ad.pk).flight_start == ad.flight_start
+
+
+def test_a_stale_flight_drag_moves_nothing(client_for, business, editor, ad):
+    client = client_for(editor)
+    response = _move_flight(client, ad, "2026-12-08", seen_version=str(ad.version + 1))
+    assert "changed by someone else" in client.get(response.url).content.decode()
+    assert Task.objects.get(pk=ad.pk).flight_start == ad.flight_start
+
+
+def test_a_post_is_not_a_flight(client_for, business, editor, post):
+    url = reverse("calendar_move_flight", args=[business.pk, post.pk])
+    assert client_for(editor).post(url, {"flight_start": "2026-12-08"}).status_code == 404

@@ -120,6 +120,7 @@ def post_data(w, name):
         "time_entry_create": {"date": "2026-11-15", "hours": "1.5", "user": w["owner"].pk},
         "result_create": {"date": "2026-11-15", "clicks": "3", "impressions": "9"},
         "calendar_reschedule": {"scheduled_at": "2026-11-20T10:00"},
+        "calendar_move_flight": {"flight_start": "2026-11-03"},
         "import_upload": {
             "file": SimpleUploadedFile(
                 "r.csv", f"date,campaign,spend\n2026-11-16,{smm.title},1.50\n".encode()

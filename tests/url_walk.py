@@ -55,6 +55,7 @@ def url_arguments(w, reset_link):
         "review_link_image": ["no-such-link", "ref"],
         "review_link_decide": ["no-such-link", "ref", "approve"],
         "calendar_reschedule": [smo.pk],
+        "calendar_move_flight": [smm.pk],
         "import_preview": [w["upload"].pk],
         "import_mapping": [w["upload"].pk],
         "import_confirm": [w["upload"].pk],

@@ -57,16 +57,23 @@ def calendar_post(context, post):
     return mark_safe(html + "</li>")  # noqa: S308 - every value escaped above
 
 
-@register.simple_tag
-def calendar_bar(bar):
-    """An ad's flight across the days of one week (the wide screen's bars)."""
+@register.simple_tag(takes_context=True)
+def calendar_bar(context, bar):
+    """An ad's flight across the days of one week (the wide screen's bars); an editor can drag
+    it to start on another day (static/js/calendar.js)."""
     ad = bar.task
     title, platform = escape(ad.title), escape(ad.platform.get_kind_display())
     classes = f"cal-bar plat-{escape(ad.platform.kind)} cal-s{bar.start} cal-w{bar.span}"
     classes += " cal-cont-before" if bar.continues_before else ""
     classes += " cal-cont-after" if bar.continues_after else ""
+    drag = ""
+    if context.get("can_edit") and ad.flight_start:
+        drag = (
+            f' draggable="true" data-move-url="{escape(ad.move_url)}"'
+            f' data-start="{ad.flight_start.isoformat()}" data-version="{ad.version}"'
+        )
     return mark_safe(  # noqa: S308 - every value escaped here
-        f'<li class="{classes}" data-task="{ad.pk}" data-testid="calendar-bar">'
+        f'<li class="{classes}" data-task="{ad.pk}"{drag} data-testid="calendar-bar">'
         f'<a class="cal-link" href="{escape(ad.page_url)}"'
         f' title="{title} · {platform} · flight {escape(ad.flight_short)}">'
         + ('<span aria-hidden="true">◂ </span>' if bar.continues_before else "")

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 from planner import calendar_feed, calendar_page, services
 from planner.access import get_for_business, member_required
 from planner.calendar_feed import MONTH, VIEWS, WEEK
-from planner.forms import DateInput, SmoTaskForm
+from planner.forms import TASK_FORMS, DateInput
 from planner.forms.base import ListedModelChoiceField
 from planner.forms.filters import WAITING_FOR_ME
 from planner.models import (
@@ -180,6 +180,7 @@ def calendar(request):
             if not hasattr(ad, "page_url"):
                 first, last = calendar_feed.flight(ad)
                 ad.page_url = url_of("smm_detail", ad.pk)
+                ad.move_url = url_of("calendar_move_flight", ad.pk)
                 ad.flight_short = f"{date_format(first, 'j M')} – {date_format(last, 'j M')}"
                 ad.flight_long = f"{date_format(first, 'j F')} – {date_format(last, 'j F')}"
                 ad.review_label = review_labels.get(ad.review_state, "")
@@ -257,65 +258,105 @@ def _errors(form):
 
 
 # The member's last move on the calendar, kept in their session so that the page can offer to
-# undo it: while the post still has the version the move gave it, nothing else changed since.
+# undo it: while the task still has the version the move gave it, nothing else changed since.
 UNDO_KEY = "calendar_undo"
+MOVE_URLS = {Kind.SMO: "calendar_reschedule", Kind.SMM: "calendar_move_flight"}
 
 
 def last_move(request):
     """The last move of this member in this business that can still be undone, or None."""
     move = request.session.get(UNDO_KEY)
-    if not move or move.get("business") != request.business.pk:
+    if not move or move.get("business") != request.business.pk or "kind" not in move:
         return None
     current = Task.objects.filter(pk=move["task"], business=request.business).values_list(
         "version", flat=True
     )
     if list(current) != [move["version"]]:
         return None
-    return {**move, "url": reverse("calendar_reschedule", args=[request.business.pk, move["task"]])}
+    url = reverse(MOVE_URLS[move["kind"]], args=[request.business.pk, move["task"]])
+    return {**move, "url": url}
+
+
+def _move(request, task, changes, undo_fields, undo_shown):
+    """Save `changes` on the task through its kind's own form, so every rule of the form (a
+    scheduled post needs a time, the platform's text limits, a flight's warnings…) applies to
+    a move too, unless the task changed since the calendar showed it (`seen_version`). The
+    saved task, or None with the reason told; the move is kept for its undo."""
+    form_class = TASK_FORMS[task.kind]
+    shown = request.POST.get("seen_version", "")
+    seen_version = int(shown) if shown.isascii() and shown.isdigit() else task.version
+    data = model_to_dict(task, fields=[f for f in form_class._meta.fields if f != "image"])
+    form = form_class(data | changes, instance=task, business=request.business)
+    if not form.is_valid():
+        messages.error(request, f"“{task.title}” was not moved: {_errors(form)}")
+        return None
+    try:
+        saved = services.task_save(form.save(commit=False), seen_version, by=request.user)
+    except services.EditConflict:
+        messages.error(
+            request, f"“{task.title}” was changed by someone else just now; nothing was moved."
+        )
+        return None
+    except ValidationError as error:  # the approval mode changed since the form checked
+        messages.error(request, f"“{task.title}” was not moved: {' '.join(error.messages)}")
+        return None
+    undoing = request.POST.get("undo") == "1"
+    request.session[UNDO_KEY] = (
+        None
+        if undoing or not undo_fields
+        else {"business": request.business.pk, "task": saved.pk, "kind": saved.kind,
+              "title": saved.title, "fields": undo_fields, "shown": undo_shown,
+              "version": saved.version}
+    )  # fmt: skip
+    return saved
 
 
 @member_required(Role.EDITOR)
 @require_POST
 def reschedule(request, pk):
-    """Move a post to another time through the post form itself, so every rule of the form
-    (a scheduled post needs a time, the platform's text limits…) applies to a move too."""
+    """Move a post to another time (its "Move" form, or a drag to another day)."""
     task = get_for_business(
         Task.objects.smo().select_related("business", "platform"), request.business, pk=pk
     )
-    # The version the calendar showed (a drag, "Move", or the undo of the last move): a post
-    # changed since is not moved over that change.
-    shown = request.POST.get("seen_version", "")
-    seen_version = int(shown) if shown.isascii() and shown.isdigit() else task.version
     was = f"{timezone.localtime(task.scheduled_at):%Y-%m-%dT%H:%M}" if task.scheduled_at else ""
-    data = model_to_dict(task, fields=[f for f in SmoTaskForm._meta.fields if f != "image"])
-    data["scheduled_at"] = request.POST.get("scheduled_at", "").strip()
-    form = SmoTaskForm(data, instance=task, business=request.business)
-    if not form.is_valid():
-        messages.error(request, f"“{task.title}” was not moved: {_errors(form)}")
+    changes = {"scheduled_at": request.POST.get("scheduled_at", "").strip()}
+    task = _move(request, task, changes, was and {"scheduled_at": was}, was.replace("T", " "))
+    if task is None:
         return _back(request)
-    try:
-        task = services.task_save(form.save(commit=False), seen_version, by=request.user)
-    except services.EditConflict:
-        messages.error(
-            request, f"“{task.title}” was changed by someone else just now; nothing was moved."
-        )
-        return _back(request)
-    except ValidationError as error:  # the approval mode changed since the form checked
-        messages.error(request, f"“{task.title}” was not moved: {' '.join(error.messages)}")
-        return _back(request)
-    undoing = request.POST.get("undo") == "1"
-    request.session[UNDO_KEY] = (
-        None
-        if undoing or not was
-        else {"business": request.business.pk, "task": task.pk, "title": task.title,
-              "at": was, "version": task.version}
-    )  # fmt: skip
+    moved = "moved back to" if request.POST.get("undo") == "1" else "moved to"
     if task.scheduled_at:
         when = timezone.localtime(task.scheduled_at)
-        moved = "moved back to" if undoing else "moved to"
         messages.success(request, f"“{task.title}” {moved} {when:%a %d %b %Y, %H:%M}.")
     else:
         messages.success(request, f"“{task.title}” has no publish time now: it left the calendar.")
+    return _back(request)
+
+
+@member_required(Role.EDITOR)
+@require_POST
+def move_flight(request, pk):
+    """Start an ad's flight on another day (a drag of its bar), its length kept."""
+    task = get_for_business(
+        Task.objects.smm().select_related("business", "platform"), request.business, pk=pk
+    )
+    try:
+        start = datetime.date.fromisoformat(request.POST.get("flight_start", "").strip())
+    except ValueError:
+        start = None
+    if start is None or task.flight_start is None:
+        messages.error(request, f"“{task.title}” was not moved: give the new first day of its flight.")
+        return _back(request)
+    offset = start - task.flight_start
+    changes = {"flight_start": start,
+               "flight_end": task.flight_end + offset if task.flight_end else None}  # fmt: skip
+    was = {"flight_start": task.flight_start.isoformat()}
+    task = _move(request, task, changes, was, date_format(task.flight_start, "D j M Y"))
+    if task is None:
+        return _back(request)
+    moved = "moved back" if request.POST.get("undo") == "1" else "moved"
+    messages.success(
+        request, f"“{task.title}”: flight {moved} to {date_format(task.flight_start, 'D j M Y')}."
+    )
     return _back(request)
 
 

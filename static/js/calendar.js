@@ -32,7 +32,7 @@
   });
 
   let dragged = null;
-  document.querySelectorAll("li.cal-post[draggable=true]").forEach((item) => {
+  document.querySelectorAll("li.cal-post[draggable=true], li.cal-bar[draggable=true]").forEach((item) => {
     item.addEventListener("dragstart", (event) => {
       dragged = item;
       event.dataTransfer.effectAllowed = "move";
@@ -55,9 +55,19 @@
     body.addEventListener("drop", (event) => {
       if (!dragged) return;
       event.preventDefault();
-      const form = dragged.querySelector("form.cal-move-form");
-      const at = dragged.dataset.at; // "YYYY-MM-DDTHH:MM", the business's time
+      const item = dragged;
       dragged = null;
+      if (item.classList.contains("cal-bar")) { // an ad: its flight starts on this day
+        const form = document.getElementById("flight-move");
+        if (!form || item.dataset.start === day.dataset.date) return;
+        form.action = item.dataset.moveUrl;
+        form.querySelector("input[name=flight_start]").value = day.dataset.date;
+        form.querySelector("input[name=seen_version]").value = item.dataset.version;
+        form.submit();
+        return;
+      }
+      const form = item.querySelector("form.cal-move-form");
+      const at = item.dataset.at; // "YYYY-MM-DDTHH:MM", the business's time
       if (!form || !at || at.slice(0, 10) === day.dataset.date) return;
       form.querySelector("input[name=scheduled_at]").value = day.dataset.date + at.slice(10);
       form.submit();
