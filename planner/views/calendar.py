@@ -344,7 +344,9 @@ def move_flight(request, pk):
     except ValueError:
         start = None
     if start is None or task.flight_start is None:
-        messages.error(request, f"“{task.title}” was not moved: give the new first day of its flight.")
+        messages.error(
+            request, f"“{task.title}” was not moved: give the new first day of its flight."
+        )
         return _back(request)
     offset = start - task.flight_start
     changes = {"flight_start": start,
