@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "planner.accounts",
     "planner.teamwork",
     "planner.lists",
+    "planner.compose",
     "planner.api",
     "planner.webhooks",
 ]

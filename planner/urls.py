@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from planner.accounts import urls as accounts_urls
 from planner.api import urls as api_urls
+from planner.compose import views as compose_views
 from planner.jobs import urls as jobs_urls
 from planner.lists import views as list_views
 from planner.models import Kind
@@ -87,6 +88,10 @@ business_patterns = [
     *accounts_urls.business_patterns,
     *teamwork_urls.business_patterns,
     path("views/<int:pk>/delete/", list_views.saved_view_delete, name="saved_view_delete"),
+    path("snippets/", compose_views.snippet_list, name="snippet_list"),
+    path("snippets/new/", compose_views.snippet_create, name="snippet_create"),
+    path("snippets/<int:pk>/edit/", compose_views.snippet_edit, name="snippet_edit"),
+    path("snippets/<int:pk>/delete/", compose_views.snippet_delete, name="snippet_delete"),
     *api_urls.business_patterns,
     *webhook_urls.business_patterns,
 ]

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from planner import imports
 from planner.api import keys
+from planner.compose.models import Snippet
 from planner.lists.models import SavedView
 from planner.models import Role
 from planner.teamwork import links
@@ -90,6 +91,9 @@ def world(
         "review_link": links.create(business, owner, label="Client", campaign=campaign)[0],
         "api_key": keys.create_key(business, owner, name="Script", scope="read")[0],
         **_webhook(business, owner),
+        "snippet": Snippet.objects.create(
+            business=business, kind="hashtags", name="Coffee", text="#coffee #beans"
+        ),
         "saved_view": SavedView.objects.create(
             business=business, user=viewer, kind="smm", name="Active", query="status=active"
         ),
@@ -195,6 +199,10 @@ def _cases(w):
         "smo_view_create": (PERSONAL, [], {"name": "Mine"}),
         "smm_view_create": (PERSONAL, [], {"name": "Mine"}),
         "saved_view_delete": (SELF, [w["saved_view"].pk], {}),
+        "snippet_list": (READ, [], None),
+        "snippet_create": (EDIT, [], {"kind": "template", "name": "New", "text": "Hello"}),
+        "snippet_edit": (EDIT, [w["snippet"].pk], {"name": "Renamed", "text": "#tea"}),
+        "snippet_delete": (EDIT, [w["snippet"].pk], {}),
         "smo_bulk": (EDIT, [], {"task": [smo.pk], "action": "status", "status": "idea"}),
         "smm_bulk": (EDIT, [], {"task": [smm.pk], "action": "shift", "days": "2"}),
         "smm_create": (EDIT, [], smm_post),
@@ -263,7 +271,15 @@ def snapshot():
     """Every planner, job and invitation row, to prove a refused request changed nothing."""
     return {
         model.__name__: list(model.objects.order_by("pk").values())
-        for label in ("planner", "jobs", "planner_accounts", "teamwork", "webhooks", "lists")
+        for label in (
+            "planner",
+            "jobs",
+            "planner_accounts",
+            "teamwork",
+            "webhooks",
+            "lists",
+            "compose",
+        )
         for model in apps.get_app_config(label).get_models()
     }
 
@@ -316,6 +332,10 @@ NAMES = sorted(
         "smo_view_create",
         "smm_view_create",
         "saved_view_delete",
+        "snippet_list",
+        "snippet_create",
+        "snippet_edit",
+        "snippet_delete",
         "smo_bulk",
         "smm_bulk",
         "smm_create",

@@ -56,6 +56,8 @@ def url_arguments(w, reset_link):
         "review_link_decide": ["no-such-link", "ref", "approve"],
         "calendar_reschedule": [smo.pk],
         "calendar_move_flight": [smm.pk],
+        "snippet_edit": [w["snippet"].pk] if "snippet" in w else [0],
+        "snippet_delete": [w["snippet"].pk] if "snippet" in w else [0],
         "import_preview": [w["upload"].pk],
         "import_mapping": [w["upload"].pk],
         "import_confirm": [w["upload"].pk],

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from planner import exports, images, list_sorts, selectors, services, text_rules, utm
 from planner.access import get_for_business, member_required
+from planner.compose.selectors import composer_snippets
 from planner.forms import TASK_FORMS, ResultEntryForm, TaskFilterForm, TimeEntryForm
 from planner.lists.bulk_forms import BulkForm
 from planner.lists.forms import SavedViewForm
@@ -278,6 +279,7 @@ def task_create(request, kind):
             "kind": kind,
             "title": f"New {LABELS[kind]}",
             "source": source,
+            "snippets": composer_snippets(request.business) if kind == Kind.SMO else None,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -381,6 +383,7 @@ def task_edit(request, kind, pk):
         message=f"{LABELS[kind]} saved.",
         save=save,
         kind=kind,
+        snippets=composer_snippets(request.business) if kind == Kind.SMO else None,
     )
 
 

@@ -32,6 +32,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from planner import calendar_feed, list_sorts, services
+from planner.compose.models import Snippet
 from planner.jobs.models import Job, JobKind, JobStatus
 from planner.lists import matching
 from planner.management.commands.bench_dashboard import _machine, _percentile, benchmark_business
@@ -267,6 +268,9 @@ def _examples(business, owner):
     result = ResultEntry.objects.for_business(business).filter(task=smm).first()
     membership = Membership.objects.filter(business=business).exclude(user=owner).first()
     platform = Platform.objects.for_business(business).order_by("pk").first()
+    snippet = Snippet.objects.for_business(business).first() or Snippet.objects.create(
+        business=business, kind="hashtags", name="Benchmark tags", text="#coffee #beans"
+    )
     task_for = {"smo": smo, "smm": smm}
     examples = {
         "pk": None,
@@ -288,6 +292,8 @@ def _examples(business, owner):
         ("result_create", "pk"): smm and smm.pk,
         ("results_grid", "pk"): smm and smm.pk,
         ("task_activity", "pk"): smo and smo.pk,
+        ("snippet_edit", "pk"): snippet and snippet.pk,
+        ("snippet_delete", "pk"): snippet and snippet.pk,
     }
     for kind, task in task_for.items():
         for view in ("detail", "edit", "delete"):

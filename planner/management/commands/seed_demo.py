@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from planner import entry_rules, rollups, services
+from planner.compose.models import Snippet
 from planner.models import (
     BidModel,
     BudgetType,
@@ -208,6 +209,17 @@ def _write(model, columns, rows):
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", prepared)
 
 
+# The composer's templates and hashtag groups (planner/compose).
+DEMO_SNIPPETS = [
+    ("template", "Roast of the week",
+     "This week's roast: {beans}, roasted on Friday in Berlin. Tasting notes: {notes}."),
+    ("template", "Café partner spotlight",
+     "Meet {café}, serving Northwind coffee since {year}. Drop by and say hello!"),
+    ("hashtags", "Coffee lovers", "#coffee #specialtycoffee #berlin"),
+    ("hashtags", "B2B", "#b2b #cafe #wholesale"),
+]  # fmt: skip
+
+
 def _users():
     User = get_user_model()
     users = []
@@ -304,6 +316,10 @@ def seed(name, task_count, days, seed_value):
                 has_logo=True,
             ),
         ]
+    )
+    Snippet.objects.bulk_create(
+        Snippet(business=business, kind=kind, name=snippet_name, text=text)
+        for kind, snippet_name, text in DEMO_SNIPPETS
     )
     campaigns = Campaign.objects.bulk_create(
         [
