@@ -13,9 +13,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from planner import imports
 from planner.api import keys
-from planner.compose.models import Snippet
+from planner.compose.models import PostGroup, PostSeries, Snippet
 from planner.lists.models import SavedView
-from planner.models import Role
+from planner.models import Role, Task
 from planner.teamwork import links
 from planner.teamwork.models import Comment
 from planner.views.imports import MappingForm
@@ -94,6 +94,8 @@ def world(
         "snippet": Snippet.objects.create(
             business=business, kind="hashtags", name="Coffee", text="#coffee #beans"
         ),
+        "post_group": _post_group(business, owner, smo_task),
+        "series_post": _series_post(business, platform),
         "saved_view": SavedView.objects.create(
             business=business, user=viewer, kind="smm", name="Active", query="status=active"
         ),
@@ -101,6 +103,19 @@ def world(
             business=business, task=smo_task, author=editor, author_name="editor", body="Hi"
         ),
     }
+
+
+def _post_group(business, owner, smo_task):
+    group = PostGroup.objects.create(business=business, created_by=owner)
+    Task.objects.filter(pk=smo_task.pk).update(post_group=group)
+    return group
+
+
+def _series_post(business, platform):
+    from tests.factories import SmoTaskFactory
+
+    series = PostSeries.objects.create(business=business, unit="week", count=2)
+    return SmoTaskFactory(business=business, platform=platform, series=series)
 
 
 def _webhook(business, owner):
@@ -143,6 +158,7 @@ def _cases(w):
         "status": "draft",
         "estimated_hours": "1",
     }
+    compose_rest = {"status": "draft", "estimated_hours": "1"}
     campaign_post = {
         "name": "Changed",
         "start_date": "2026-01-01",
@@ -203,6 +219,18 @@ def _cases(w):
         "snippet_create": (EDIT, [], {"kind": "template", "name": "New", "text": "Hello"}),
         "snippet_edit": (EDIT, [w["snippet"].pk], {"name": "Renamed", "text": "#tea"}),
         "snippet_delete": (EDIT, [w["snippet"].pk], {}),
+        "compose_post": (
+            EDIT,
+            [],
+            {"platforms": [platform.pk], "title": "Composed", "post_text": "Hi", **compose_rest},
+        ),
+        "post_group_detail": (READ, [w["post_group"].pk], None),
+        "series_skip": (EDIT, [w["series_post"].pk], {}),
+        "post_group_edit": (
+            EDIT,
+            [w["post_group"].pk],
+            {"title": "Edited together", "post_text": "Hi", "image_alt": "a dot", **compose_rest},
+        ),
         "smo_bulk": (EDIT, [], {"task": [smo.pk], "action": "status", "status": "idea"}),
         "smm_bulk": (EDIT, [], {"task": [smm.pk], "action": "shift", "days": "2"}),
         "smm_create": (EDIT, [], smm_post),
@@ -336,6 +364,10 @@ NAMES = sorted(
         "snippet_create",
         "snippet_edit",
         "snippet_delete",
+        "compose_post",
+        "post_group_detail",
+        "post_group_edit",
+        "series_skip",
         "smo_bulk",
         "smm_bulk",
         "smm_create",

@@ -87,6 +87,9 @@ def rows(business, only_user=None):
                 "updated_at",
                 "version",
                 "review_requested_by_id",
+                # Post groups and series are not carried yet: their posts are, one by one.
+                "post_group_id",
+                "series_id",
             )
             | {"platform": t.platform.handle, "campaign": t.campaign.name if t.campaign else None}
             | {"assignee_id": person(v["assignee_id"])}

@@ -1,9 +1,17 @@
 from django import forms
+from django.db import models
 from django.db.models.functions import Lower
 
 from planner import text_rules
-from planner.compose.models import HASHTAGS_LENGTH, Snippet, SnippetKind
-from planner.forms.base import VersionedForm
+from planner.compose import recurrence
+from planner.compose.models import (
+    HASHTAGS_LENGTH,
+    MAX_SERIES_POSTS,
+    SeriesUnit,
+    Snippet,
+    SnippetKind,
+)
+from planner.forms.base import DateInput, VersionedForm
 
 
 class SnippetForm(VersionedForm):
@@ -47,3 +55,104 @@ class SnippetForm(VersionedForm):
         elif text is not None:
             cleaned["text"] = text.replace("\r\n", "\n")  # counted as the networks count
         return cleaned
+
+
+WEEKDAYS = [
+    (0, "Mon"),
+    (1, "Tue"),
+    (2, "Wed"),
+    (3, "Thu"),
+    (4, "Fri"),
+    (5, "Sat"),
+    (6, "Sun"),
+]
+
+
+class RepeatForm(forms.Form):
+    """A new post's repeat: none, or every N days or weeks (on chosen weekdays), until a day
+    or N times. The rule is recurrence.Rule; `rule` is None for a post that does not repeat."""
+
+    prefix = "repeat"
+
+    unit = forms.ChoiceField(
+        label="Repeat",
+        choices=[("", "Does not repeat"), *SeriesUnit.choices],
+        required=False,
+    )
+    every = forms.IntegerField(label="Every", min_value=1, max_value=52, initial=1, required=False)
+    weekdays = forms.TypedMultipleChoiceField(
+        label="On",
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Weekly: the days of the week (none: the first post's day).",
+    )
+    ends = forms.ChoiceField(
+        label="Ends",
+        choices=[("count", "After a number of posts"), ("until", "On a day")],
+        initial="count",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    count = forms.IntegerField(
+        label="Number of posts", min_value=1, max_value=MAX_SERIES_POSTS, initial=4, required=False
+    )
+    until = forms.DateField(label="Last day", required=False, widget=DateInput())
+
+    def __init__(self, *args, time_zone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone = time_zone
+        self.first = None  # the first post's publish time (aware): set from the post form
+        self.rule, self.moments = None, []
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("unit") or self.errors:
+            return cleaned
+        if self.first is None:
+            raise forms.ValidationError("A repeating post needs its first publish time.")
+        ends = cleaned.get("ends") or "count"
+        if ends == "count" and cleaned.get("count") is None:
+            self.add_error("count", "How many posts in all?")
+            return cleaned
+        if ends == "until" and cleaned.get("until") is None:
+            self.add_error("until", "Give the last day.")
+            return cleaned
+        rule = recurrence.Rule(
+            every=cleaned.get("every") or 1,
+            unit=cleaned["unit"],
+            weekdays=frozenset(cleaned["weekdays"]),  # a daily series with some: refused
+            until=cleaned["until"] if ends == "until" else None,
+            count=cleaned["count"] if ends == "count" else None,
+        )
+        try:
+            self.moments = recurrence.occurrences(self.first, rule, self.time_zone)
+        except recurrence.RuleError as error:
+            raise forms.ValidationError(str(error)) from None
+        if len(self.moments) > MAX_SERIES_POSTS:
+            self.add_error(
+                "until", f"A series has at most {MAX_SERIES_POSTS} posts: end it sooner."
+            )
+            return cleaned
+        self.rule = rule
+        return cleaned
+
+
+class SeriesScope(models.TextChoices):
+    THIS = "this", "This post only"
+    FOLLOWING = "following", "This and the following posts"
+    ALL = "all", "All posts of the series"
+
+
+class SeriesScopeForm(forms.Form):
+    """Which of a series' posts an edit of one of them changes."""
+
+    prefix = "series"
+
+    scope = forms.ChoiceField(
+        label="Apply the changes to",
+        choices=SeriesScope.choices,
+        initial=SeriesScope.THIS,
+        widget=forms.RadioSelect,
+    )

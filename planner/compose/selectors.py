@@ -11,3 +11,12 @@ def composer_snippets(business):
         key = "templates" if kind == SnippetKind.TEMPLATE else "hashtags"
         found[key].append({"name": name, "text": text})
     return found
+
+
+def group_variants(group):
+    """The group's posts, their platforms along, in the order of the business's platforms."""
+    return list(
+        group.variants.select_related("platform", "campaign", "assignee", "business").order_by(
+            "platform__kind", "platform__handle", "pk"
+        )
+    )

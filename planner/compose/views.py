@@ -1,12 +1,20 @@
-"""A business's post templates and hashtag groups: members read them, editors keep them."""
+"""The composer (one post for several platforms, planner/compose/composer.py), its post
+groups, and the business's post templates and hashtag groups: members read, editors write."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
 
+from planner import text_rules
 from planner.access import get_for_business, member_required
 from planner.compose import services
+from planner.compose.composer import Composer
 from planner.compose.forms import SnippetForm
-from planner.compose.models import MAX_SNIPPETS, Snippet
-from planner.models import Role
+from planner.compose.models import MAX_SNIPPETS, PostGroup, Snippet
+from planner.compose.selectors import composer_snippets, group_variants
+from planner.models import Kind, Role
+from planner.services import EditConflict
 from planner.views.common import business_url, delete_page, form_page
 
 
@@ -50,3 +58,71 @@ def snippet_delete(request, pk):
     snippet = get_for_business(Snippet.objects, request.business, pk=pk)
     back = business_url(request, "snippet_list")
     return delete_page(request, snippet, success_url=back, cancel_url=back)
+
+
+@member_required(Role.EDITOR)
+def compose_post(request):
+    """One post for several platforms: a variant (an SMO task) per platform, in a group."""
+    return _composer_page(request, Composer(request), title="Compose a post")
+
+
+@member_required()
+def group_detail(request, pk):
+    group = get_for_business(PostGroup.objects, request.business, pk=pk)
+    variants = group_variants(group)
+    if not variants:
+        raise Http404("Every post of this group was deleted.")
+    for task in variants:
+        kind = task.platform.kind
+        task.text_problems = text_rules.check_post(kind, task.post_text, task.hashtags)
+    context = {"group": group, "variants": variants, "title": variants[0].title}
+    return render(request, "compose/group_detail.html", context)
+
+
+@member_required(Role.EDITOR)
+def group_edit(request, pk):
+    group = get_for_business(PostGroup.objects, request.business, pk=pk)
+    variants = group_variants(group)
+    if not variants:
+        raise Http404("Every post of this group was deleted.")
+    composer = Composer(request, group, variants)
+    return _composer_page(request, composer, title=f"Edit “{variants[0].title}” together")
+
+
+def _composer_page(request, composer, *, title):
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if composer.is_valid():
+            try:
+                group = services.post_group_save(
+                    request.business,
+                    composer.variants(),
+                    by=request.user,
+                    group=composer.group,
+                    image=composer.main_image,
+                )
+            except EditConflict as conflict:
+                composer.main.add_error(
+                    None,
+                    f"Someone else changed the {conflict.current.platform} post since you "
+                    "opened this. Nothing was saved: reload the page to see their changes.",
+                )
+                status = 409
+            except ValidationError as error:  # a rule task_save checks again under its lock
+                composer.main.add_error(None, error)
+            else:
+                count = len(composer.included())
+                platforms = "1 platform" if count == 1 else f"{count} platforms"
+                messages.success(request, f"Saved the post for {platforms}.")
+                return redirect(business_url(request, "post_group_detail", group.pk))
+    context = {
+        "composer": composer,
+        "form": composer.main,
+        "title": title,
+        "kind": Kind.SMO,
+        "chosen": composer.chosen(),
+        "snippets": composer_snippets(request.business),
+        "limits": {"limits": text_rules.TEXT_LIMITS, "max_hashtags": text_rules.MAX_HASHTAGS},
+    }
+    return render(request, "compose/composer.html", context, status=status)

@@ -173,6 +173,24 @@ class Task(models.Model):
     # zone. Set by services.task_save, never typed.
     work_date = models.DateField("work date", editable=False)
 
+    # A post composed once for several platforms: its variants share a group (planner/compose).
+    post_group = models.ForeignKey(
+        "compose.PostGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="variants",
+    )
+    # A recurring post's occurrence: one post of its series (planner/compose).
+    series = models.ForeignKey(
+        "compose.PostSeries",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="posts",
+    )
     # SMO: an organic post with a backlink.
     post_text = models.TextField("post text", blank=True)
     image = models.ImageField(upload_to="posts/%Y/%m/", blank=True)

@@ -6,7 +6,7 @@ from contextlib import nullcontext
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 
 from planner import exports, images, list_sorts, selectors, services, text_rules, utm
 from planner.access import get_for_business, member_required
+from planner.compose import services as compose_services
+from planner.compose.forms import RepeatForm, SeriesScopeForm
 from planner.compose.selectors import composer_snippets
 from planner.forms import TASK_FORMS, ResultEntryForm, TaskFilterForm, TimeEntryForm
 from planner.lists.bulk_forms import BulkForm
@@ -34,7 +36,7 @@ LABELS = {Kind.SMO: "SMO post", Kind.SMM: "SMM ad campaign"}
 
 def find_task(request, pk, kind=None):
     tasks = Task.objects.select_related(
-        "platform", "campaign", "assignee", "business", "review_requested_by"
+        "platform", "campaign", "assignee", "business", "review_requested_by", "series"
     )
     if kind:
         tasks = tasks.filter(kind=kind)
@@ -208,6 +210,8 @@ def utm_preview(request):
     platform = _own(Platform, request, data.get("platform"))
     campaign = _own(Campaign, request, data.get("campaign"))
     link = data.get("backlink_url" if kind == Kind.SMO else "destination_url", "").strip()
+    own = data.get(f"{data.get('prefix', '')}-backlink_url", "").strip()  # a composer variant's
+    link = own if kind == Kind.SMO and own else link
     tags = utm.planner_values(
         kind=kind,
         platform_kind=platform.kind if platform else "",
@@ -263,13 +267,26 @@ def task_create(request, kind):
         form.fields["image"].widget.image_url = reverse(
             "task_image", args=[request.business.pk, source.pk]
         )
-    if request.method == "POST" and form.is_valid():
+    repeat = (
+        RepeatForm(request.POST or None, time_zone=request.business.time_zone)
+        if kind == Kind.SMO
+        else None
+    )
+    if request.method == "POST" and _valid_with_repeat(form, repeat):
         try:
-            task = services.task_save(form.save(commit=False), by=request.user)
+            task = form.save(commit=False)
+            if repeat and repeat.rule:
+                compose_services.series_create(task, repeat.rule, repeat.moments, by=request.user)
+            else:
+                services.task_save(task, by=request.user)
         except ValidationError as error:  # the approval mode changed since the form checked
             form.add_error(None, error)
         else:
-            messages.success(request, f"{LABELS[kind]} created.")
+            if repeat and repeat.rule:
+                count = len(repeat.moments)
+                messages.success(request, f"Recurring post created: {count} posts.")
+            else:
+                messages.success(request, f"{LABELS[kind]} created.")
             return redirect(business_url(request, f"{kind}_detail", task.pk))
     return render(
         request,
@@ -280,9 +297,19 @@ def task_create(request, kind):
             "title": f"New {LABELS[kind]}",
             "source": source,
             "snippets": composer_snippets(request.business) if kind == Kind.SMO else None,
+            "repeat": repeat,
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _valid_with_repeat(form, repeat):
+    """The post form, and its repeat (which needs the post's publish time) when it has one."""
+    valid = form.is_valid()
+    if repeat is None:
+        return valid
+    repeat.first = form.cleaned_data.get("scheduled_at")
+    return repeat.is_valid() and valid
 
 
 # What a copy does not take from its source: it is a new piece of work, not yet published,
@@ -368,11 +395,18 @@ def task_edit(request, kind, pk):
     form = TASK_FORMS[kind](
         request.POST or None, request.FILES or None, instance=task, business=request.business
     )
+    scope = SeriesScopeForm(request.POST or None) if task.series_id else None
+    before = Task.objects.get(pk=task.pk) if scope and request.method == "POST" else None
 
+    @transaction.atomic  # a series' other posts change with it, or none does
     def save(task, seen_version):
         services.task_save(task, seen_version, by=request.user)
         if task.review_notice:
             messages.info(request, task.review_notice)
+        chosen = scope.cleaned_data["scope"] if scope and scope.is_valid() else "this"
+        if chosen != "this":
+            count = compose_services.series_apply(before, task, chosen, by=request.user)
+            messages.info(request, f"The change went to {count} more post(s) of the series.")
 
     return form_page(
         request,
@@ -384,6 +418,24 @@ def task_edit(request, kind, pk):
         save=save,
         kind=kind,
         snippets=composer_snippets(request.business) if kind == Kind.SMO else None,
+        scope=scope,
+    )
+
+
+@member_required(Role.EDITOR)
+def series_skip(request, pk):
+    """Skip one post of a recurring series: it is deleted; the others stay as they are."""
+    task = find_task(request, pk, Kind.SMO)
+    if task.series_id is None:
+        raise Http404("This post is not part of a series.")
+    return delete_page(
+        request,
+        task,
+        success_url=business_url(request, "smo_list"),
+        cancel_url=business_url(request, "smo_detail", task.pk),
+        warning="Skipping deletes this post, its time entries and results; the series' other "
+        "posts stay as they are.",
+        delete=lambda task: compose_services.series_skip(task, by=request.user),
     )
 
 

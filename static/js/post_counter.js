@@ -2,12 +2,6 @@
 // re-checks everything, so this only helps people see the limit while they type.
 (function () {
   "use strict";
-  const text = document.querySelector("[data-post-text]");
-  const platform = document.querySelector("select[data-platform-kinds]");
-  const hashtags = document.querySelector("input[name=hashtags]");
-  if (!text || !platform) return;
-  const rules = JSON.parse(text.dataset.limits);
-  const kinds = JSON.parse(platform.dataset.platformKinds);
   const URL_RE = /(?:https?:\/\/|www\.)[^\s<>"]+/gi;
   const TAG_RE = /(^|[^\w&])#(\w+)/gu;
   const LIGHT = [[0x0000, 0x10ff], [0x2000, 0x200d], [0x2010, 0x201f], [0x2032, 0x2037]];
@@ -48,26 +42,19 @@
   function tagsIn(s) {
     return new Set(Array.from(s.matchAll(TAG_RE), (m) => m[2].toLowerCase()));
   }
-  function publishedText() {
-    const body = text.value;
+  // The text as published: the body, then the hashtags it does not hold already.
+  function publishedText(body, hashtags) {
     const present = tagsIn(body);
-    const extra = (hashtags ? hashtags.value : "").split(/[\s,]+/)
+    const extra = hashtags.split(/[\s,]+/)
       .map((t) => t.replace(/^#+/, "")).filter((t) => t && !present.has(t.toLowerCase()))
       .map((t) => "#" + t);
     if (!extra.length) return body;
     return body ? body + "\n\n" + extra.join(" ") : extra.join(" ");
   }
-
-  const counter = document.createElement("div");
-  counter.className = "form-text post-counter";
-  counter.setAttribute("aria-live", "polite");
-  counter.dataset.testid = "post-counter";
-  text.insertAdjacentElement("afterend", counter);
-
-  function update() {
-    const kind = kinds[platform.value];
-    const full = publishedText();
-    if (!kind) { counter.textContent = full.length + " characters (choose a platform to see its limit)"; return; }
+  // What the counter says of a post for a platform kind ("" = none chosen yet).
+  function describe(rules, kind, body, hashtags) {
+    const full = publishedText(body, hashtags);
+    if (!kind) return { message: full.length + " characters (choose a platform to see its limit)", over: false };
     const limit = rules.limits[kind];
     const length = kind === "x" ? xLength(full) : Array.from(full.normalize("NFC")).length;
     let message = length.toLocaleString("en-US") + " / " + limit.toLocaleString("en-US") +
@@ -76,11 +63,37 @@
     const tagCount = tagsIn(full).size;
     if (maxTags !== undefined) message += " · " + tagCount + " / " + maxTags + " hashtags";
     const over = length > limit || (maxTags !== undefined && tagCount > maxTags);
-    counter.textContent = message + (over ? " — over the limit" : "");
-    counter.classList.toggle("over", over);
+    return { message: message + (over ? " — over the limit" : ""), over: over };
   }
+  // A counter below `after`, updated from `read()` → {kind, body, hashtags}.
+  function attach(after, read, rules) {
+    const counter = document.createElement("div");
+    counter.className = "form-text post-counter";
+    counter.setAttribute("aria-live", "polite");
+    counter.dataset.testid = "post-counter";
+    after.insertAdjacentElement("afterend", counter);
+    function update() {
+      const now = read();
+      const said = describe(rules, now.kind, now.body, now.hashtags);
+      counter.textContent = said.message;
+      counter.classList.toggle("over", said.over);
+    }
+    update();
+    return update;
+  }
+  window.PostCounter = { attach: attach };
+
+  // The single post form: one text, one platform select.
+  const text = document.querySelector("[data-post-text]");
+  const platform = document.querySelector("select[data-platform-kinds]");
+  const hashtags = document.querySelector("input[name=hashtags]");
+  if (!text || !platform) return;
+  const rules = JSON.parse(text.dataset.limits);
+  const kinds = JSON.parse(platform.dataset.platformKinds);
+  const update = attach(text, () => ({
+    kind: kinds[platform.value], body: text.value, hashtags: hashtags ? hashtags.value : "",
+  }), rules);
   for (const el of [text, platform, hashtags]) {
     if (el) { el.addEventListener("input", update); el.addEventListener("change", update); }
   }
-  update();
 })();

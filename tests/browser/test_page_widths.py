@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from planner.compose.models import PostGroup
 from planner.management.commands.seed_demo import DEMO_PASSWORD
 from planner.models import Business, Campaign, Kind, Platform, Task
 from tests.browser.test_walkthrough import log_in
@@ -21,6 +22,10 @@ WIDTHS = (320, 390, 640, 1280, 1366)
 NOT_PAGES = re.compile(
     r"_csv$|_export|_feed|ical|delete|remove|revoke|_test$|replay|enable|api-|logout"
 )
+
+
+GROUP_PAGES = ("post_group_detail", "post_group_edit")
+SERIES_PAGES = ("smo_detail", "smo_edit", "series_skip")
 
 
 def business_pages(business):
@@ -39,6 +44,10 @@ def business_pages(business):
         ("platform_edit", platform.pk),
     ):  # fmt: skip
         found.append(reverse(name, args=[business.pk, pk]))
+    group = PostGroup.objects.filter(business=business).first()  # the demo's composed post
+    found += [reverse(name, args=[business.pk, group.pk]) for name in GROUP_PAGES]
+    series_post = Task.objects.filter(business=business, series__isnull=False).first()
+    found += [reverse(name, args=[business.pk, series_post.pk]) for name in SERIES_PAGES]
     found.append(reverse("dashboard", args=[business.pk]) + "?period=year")
     found.append(reverse("calendar", args=[business.pk]) + "?view=week")
     return found

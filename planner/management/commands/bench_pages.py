@@ -32,7 +32,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from planner import calendar_feed, list_sorts, services
-from planner.compose.models import Snippet
+from planner.compose.models import PostGroup, PostSeries, Snippet
 from planner.jobs.models import Job, JobKind, JobStatus
 from planner.lists import matching
 from planner.management.commands.bench_dashboard import _machine, _percentile, benchmark_business
@@ -211,6 +211,37 @@ def _saved_view(business, owner):
     return QueryDict(view.query).dict()
 
 
+def _post_group(business, owner):
+    """A post composed for every platform: the business's first, else one made for the run
+    from the newest post of each platform (only the group is new: the posts are as seeded)."""
+    group = PostGroup.objects.for_business(business).order_by("pk").first()
+    if group is not None:
+        return group
+    newest = [
+        Task.objects.for_business(business).filter(kind=Kind.SMO, platform=platform).first()
+        for platform in Platform.objects.for_business(business)
+    ]
+    newest = [task.pk for task in newest if task is not None]
+    if not newest:
+        return None
+    group = PostGroup.objects.create(business=business, created_by=owner)
+    Task.objects.filter(pk__in=newest).update(post_group=group)
+    return group
+
+
+def _series_post(business):
+    """The id of a post of a recurring series: the business's first, else the newest post
+    made one for the run (only the series is new)."""
+    post = Task.objects.for_business(business).filter(series__isnull=False).first()
+    if post is None:
+        post = Task.objects.for_business(business).filter(kind=Kind.SMO).first()
+        if post is None:
+            return None
+        series = PostSeries.objects.create(business=business, unit="week", count=1)
+        Task.objects.filter(pk=post.pk).update(series=series)
+    return post.pk
+
+
 def _review_link(business, owner):
     """A client's review link to the biggest campaign (made for the run, as an owner would)."""
     from planner.teamwork import links
@@ -271,6 +302,7 @@ def _examples(business, owner):
     snippet = Snippet.objects.for_business(business).first() or Snippet.objects.create(
         business=business, kind="hashtags", name="Benchmark tags", text="#coffee #beans"
     )
+    group = _post_group(business, owner)
     task_for = {"smo": smo, "smm": smm}
     examples = {
         "pk": None,
@@ -294,6 +326,9 @@ def _examples(business, owner):
         ("task_activity", "pk"): smo and smo.pk,
         ("snippet_edit", "pk"): snippet and snippet.pk,
         ("snippet_delete", "pk"): snippet and snippet.pk,
+        ("post_group_detail", "pk"): group and group.pk,
+        ("post_group_edit", "pk"): group and group.pk,
+        ("series_skip", "pk"): _series_post(business),
     }
     for kind, task in task_for.items():
         for view in ("detail", "edit", "delete"):

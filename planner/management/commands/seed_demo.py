@@ -357,7 +357,8 @@ def seed(name, task_count, days, seed_value):
     # generated with it, so its pacing is known before its row is written: building a model
     # instance per row and bulk_update afterwards made a million tasks take most of an hour.
     user_ids = [u.pk for u in users]
-    ids = _reserve_ids(Task, task_count)
+    composed = COMPOSED_POSTS if task_count >= 20 else 0  # part of the count asked for
+    ids = _reserve_ids(Task, task_count - composed)
     now = timezone.now()
     writer = _RowWriter(business.pk, now)
     for index, task_id in enumerate(ids):
@@ -398,11 +399,64 @@ def seed(name, task_count, days, seed_value):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     rollups.refresh(business.pk)
     rollups.refresh_tallies(business.pk)  # and the calendar's (pacing was set row by row)
+    if composed:
+        _composed_posts(business, platforms, users[0], today, tz)
     return business, {
-        "tasks": len(tasks),
+        "tasks": len(tasks) + composed,
         "time entries": TimeEntry.objects.filter(business=business).count(),
         "result entries": ResultEntry.objects.filter(business=business).count(),
     }
+
+
+COMPOSED_POSTS = 9  # three platforms' post in a group, six of a weekly series
+
+
+def _composed_posts(business, platforms, owner, today, tz):
+    """A post composed for three platforms and a weekly recurring post, as the composer and
+    the new-post form's Repeat make them (through the services, so the rollups count them)."""
+    from planner.compose import recurrence
+    from planner.compose import services as compose_services
+
+    by_kind = {platform.kind: platform for platform in platforms}
+    monday = today + timedelta(days=7 - today.weekday())
+    at = datetime.combine(monday, datetime.min.time(), tz).replace(hour=10)
+
+    def post(platform, text, title="Winter blend is here", **fields):
+        return Task(
+            business=business,
+            kind=Kind.SMO,
+            platform=platform,
+            title=title,
+            post_text=text,
+            status="draft",
+            scheduled_at=at,
+            estimated_hours=Decimal("0.5"),  # counted by day, as the seed's own posts
+            backlink_url="https://northwind-coffee.example/winter",
+            **fields,
+        )
+
+    long_text = (
+        "Our winter blend is here: cocoa, orange peel and a long, warm finish. Roasted in "
+        "small batches in Berlin, ground to order. Find it in the shop from today."
+    )
+    compose_services.post_group_save(
+        business,
+        [
+            (post(by_kind[PlatformKind.FACEBOOK], long_text), None, False),
+            (post(by_kind[PlatformKind.LINKEDIN], long_text, hashtags="#coffee #b2b"), None, False),
+            (post(by_kind[PlatformKind.X], "Winter blend ☕ cocoa + orange peel."), None, False),
+        ],
+        by=owner,
+    )
+    rule = recurrence.Rule(every=1, unit=recurrence.WEEK, weekdays=frozenset({1}), count=6)
+    first = post(
+        by_kind[PlatformKind.INSTAGRAM],
+        "This week's roast, fresh from the drum.",
+        "Roast of the week",
+    )
+    first.scheduled_at = at + timedelta(days=1)
+    moments = recurrence.occurrences(first.scheduled_at, rule, business.time_zone)
+    compose_services.series_create(first, rule, moments, by=owner)
 
 
 def _smo_fields(rng, index, topic, platform, today, days, tz):
