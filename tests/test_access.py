@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from planner import imports
 from planner.api import keys
-from planner.compose.models import PostGroup, PostSeries, Snippet
+from planner.compose.models import PostGroup, PostingSlot, PostSeries, Snippet
 from planner.lists.models import SavedView
 from planner.models import Role, Task
 from planner.teamwork import links
@@ -96,6 +96,9 @@ def world(
         ),
         "post_group": _post_group(business, owner, smo_task),
         "series_post": _series_post(business, platform),
+        "slot": PostingSlot.objects.create(
+            business=business, platform=platform, weekday=0, at=datetime.time(9)
+        ),
         "saved_view": SavedView.objects.create(
             business=business, user=viewer, kind="smm", name="Active", query="status=active"
         ),
@@ -226,6 +229,10 @@ def _cases(w):
         ),
         "post_group_detail": (READ, [w["post_group"].pk], None),
         "series_skip": (EDIT, [w["series_post"].pk], {}),
+        "slot_list": (READ, [], None),
+        "slot_create": (EDIT, [], {"platform": platform.pk, "weekdays": ["2"], "at": "10:00"}),
+        "slot_delete": (EDIT, [w["slot"].pk], {}),
+        "next_slot": (EDIT, [], None),
         "post_group_edit": (
             EDIT,
             [w["post_group"].pk],
@@ -313,7 +320,8 @@ def snapshot():
 
 
 def url_for(w, name, args):
-    return reverse(name, args=[w["business"].pk, *args])
+    url = reverse(name, args=[w["business"].pk, *args])
+    return url + f"?platform={w['platform'].pk}" if name == "next_slot" else url
 
 
 def test_every_business_url_is_covered(world):
@@ -368,6 +376,10 @@ NAMES = sorted(
         "post_group_detail",
         "post_group_edit",
         "series_skip",
+        "slot_list",
+        "slot_create",
+        "slot_delete",
+        "next_slot",
         "smo_bulk",
         "smm_bulk",
         "smm_create",

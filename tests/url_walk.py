@@ -61,6 +61,7 @@ def url_arguments(w, reset_link):
         "post_group_detail": [w["post_group"].pk] if "post_group" in w else [0],
         "post_group_edit": [w["post_group"].pk] if "post_group" in w else [0],
         "series_skip": [w["series_post"].pk] if "series_post" in w else [0],
+        "slot_delete": [w["slot"].pk] if "slot" in w else [0],
         "import_preview": [w["upload"].pk],
         "import_mapping": [w["upload"].pk],
         "import_confirm": [w["upload"].pk],

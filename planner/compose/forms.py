@@ -12,6 +12,7 @@ from planner.compose.models import (
     SnippetKind,
 )
 from planner.forms.base import DateInput, VersionedForm
+from planner.models import Platform
 
 
 class SnippetForm(VersionedForm):
@@ -156,3 +157,24 @@ class SeriesScopeForm(forms.Form):
         initial=SeriesScope.THIS,
         widget=forms.RadioSelect,
     )
+
+
+class SlotForm(forms.Form):
+    """Add weekly posting slots: a platform, a time and the weekdays it holds on."""
+
+    platform = forms.ModelChoiceField(queryset=None, empty_label="Choose a platform")
+    weekdays = forms.TypedMultipleChoiceField(
+        label="On", choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    at = forms.TimeField(
+        label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    def __init__(self, *args, business, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.business = business
+        self.fields["platform"].queryset = Platform.objects.for_business(business)
+
+    def clean_at(self):
+        at = self.cleaned_data["at"]
+        return at.replace(second=0, microsecond=0)  # a post's time has minutes, not seconds

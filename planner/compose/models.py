@@ -121,3 +121,35 @@ class PostSeries(models.Model):
         if self.until:
             return f"{words}, until {self.until.isoformat()}"
         return f"{words}, {self.count} times"
+
+
+MAX_SLOTS_PER_PLATFORM = 50  # seven a day, every day, and some
+
+
+class PostingSlot(models.Model):
+    """A weekly time at which a platform takes a post ("Tuesday 09:00 on LinkedIn"), in the
+    business's time zone: the composer's and the post form's "next free slot", and the
+    calendar's free slots (planner/compose/slots.py)."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="posting_slots")
+    platform = models.ForeignKey(
+        "planner.Platform", on_delete=models.CASCADE, related_name="posting_slots"
+    )
+    weekday = models.PositiveSmallIntegerField()  # 0 Monday … 6 Sunday
+    at = models.TimeField("time")
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["platform", "weekday", "at"]
+        constraints = [
+            models.UniqueConstraint("platform", "weekday", "at", name="slot_once_per_platform"),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="slot_weekday_valid"),
+        ]
+        indexes = [models.Index(fields=["business", "platform"], name="slot_business_platform")]
+
+    def __str__(self):
+        return f"{WEEKDAY_NAMES[self.weekday]} {self.at:%H:%M}"
+
+
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]

@@ -6,7 +6,14 @@ from django.db.models import F, Q
 
 from planner import rollups, services, text_rules
 from planner.compose import recurrence
-from planner.compose.models import MAX_SNIPPETS, PostGroup, PostSeries, Snippet
+from planner.compose.models import (
+    MAX_SLOTS_PER_PLATFORM,
+    MAX_SNIPPETS,
+    PostGroup,
+    PostingSlot,
+    PostSeries,
+    Snippet,
+)
 from planner.forms.tasks import SmoTaskForm
 from planner.models import Task
 
@@ -159,3 +166,20 @@ def series_skip(task, *, by):
     """Skip one post of its series: deleted (services.task_delete), counted on the series."""
     PostSeries.objects.filter(pk=task.series_id).update(skipped=F("skipped") + 1)
     services.task_delete(task, by=by)
+
+
+@transaction.atomic
+def slots_add(business, platform, weekdays, at):
+    """Add the platform's slots at `at` on `weekdays` (those it has already are kept once);
+    ValidationError past MAX_SLOTS_PER_PLATFORM. Returns how many were new."""
+    rollups.lock(business.pk)
+    have = set(PostingSlot.objects.filter(platform=platform).values_list("weekday", "at"))
+    new = [day for day in sorted(set(weekdays)) if (day, at) not in have]
+    if len(have) + len(new) > MAX_SLOTS_PER_PLATFORM:
+        raise ValidationError(
+            f"A platform has at most {MAX_SLOTS_PER_PLATFORM} weekly slots: delete some first."
+        )
+    PostingSlot.objects.bulk_create(
+        PostingSlot(business=business, platform=platform, weekday=day, at=at) for day in new
+    )
+    return len(new)

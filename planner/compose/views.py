@@ -3,17 +3,27 @@ groups, and the business's post templates and hashtag groups: members read, edit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_POST
 
 from planner import text_rules
 from planner.access import get_for_business, member_required
 from planner.compose import services
 from planner.compose.composer import Composer
-from planner.compose.forms import SnippetForm
-from planner.compose.models import MAX_SNIPPETS, PostGroup, Snippet
-from planner.compose.selectors import composer_snippets, group_variants
-from planner.models import Kind, Role
+from planner.compose.forms import SlotForm, SnippetForm
+from planner.compose.models import (
+    MAX_SLOTS_PER_PLATFORM,
+    MAX_SNIPPETS,
+    PostGroup,
+    PostingSlot,
+    Snippet,
+)
+from planner.compose.selectors import composer_snippets, group_variants, next_free_slot
+from planner.compose.slots import SEARCH_WEEKS
+from planner.models import Kind, Platform, Role
 from planner.services import EditConflict
 from planner.views.common import business_url, delete_page, form_page
 
@@ -126,3 +136,72 @@ def _composer_page(request, composer, *, title):
         "limits": {"limits": text_rules.TEXT_LIMITS, "max_hashtags": text_rules.MAX_HASHTAGS},
     }
     return render(request, "compose/composer.html", context, status=status)
+
+
+@member_required()
+def slot_list(request):
+    return _slot_page(request)
+
+
+def _slot_page(request, form=None, status=200):
+    """The business's weekly posting slots, by platform, and (editors) the form to add some."""
+    rows = PostingSlot.objects.for_business(request.business).select_related("platform")
+    by_platform = {}
+    for slot in rows:
+        by_platform.setdefault(slot.platform, []).append(slot)
+    can_edit = request.membership.can_edit
+    context = {
+        "by_platform": by_platform,
+        "form": form or (SlotForm(business=request.business) if can_edit else None),
+        "max_slots": MAX_SLOTS_PER_PLATFORM,
+    }
+    return render(request, "compose/slot_list.html", context, status=status)
+
+
+@member_required(Role.EDITOR)
+@require_POST
+def slot_create(request):
+    form = SlotForm(request.POST, business=request.business)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            count = services.slots_add(
+                request.business, data["platform"], data["weekdays"], data["at"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Added {count} slot(s).")
+            return redirect(business_url(request, "slot_list"))
+    return _slot_page(request, form=form, status=400)
+
+
+@member_required(Role.EDITOR)
+@require_POST
+def slot_delete(request, pk):
+    get_for_business(PostingSlot.objects, request.business, pk=pk).delete()
+    messages.success(request, "Slot deleted.")
+    return redirect(business_url(request, "slot_list"))
+
+
+@member_required(Role.EDITOR)
+def next_slot(request):
+    """The platform's next free slot after now (or after `after`), for the post form's and the
+    composer's "Next free slot" button: JSON {"value": "2026-12-07T09:00", "label": …}."""
+    platform = get_for_business(
+        Platform.objects, request.business, pk=_id(request.GET.get("platform"))
+    )
+    zone = timezone.get_current_timezone()  # the business's (member_required)
+    found = next_free_slot(request.business, platform.pk, timezone.now(), zone)
+    if found is None:
+        return JsonResponse(
+            {"value": "", "label": f"{platform} has no free slot in the next {SEARCH_WEEKS} weeks."}
+        )
+    return JsonResponse(
+        {"value": f"{found.local:%Y-%m-%dT%H:%M}", "label": date_format(found.local, "D j M, H:i")}
+    )
+
+
+def _id(value):
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else 0

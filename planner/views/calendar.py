@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 from planner import calendar_feed, calendar_page, services
 from planner.access import get_for_business, member_required
 from planner.calendar_feed import MONTH, VIEWS, WEEK
+from planner.compose.selectors import free_slots
 from planner.forms import TASK_FORMS, DateInput
 from planner.forms.base import ListedModelChoiceField
 from planner.forms.filters import WAITING_FOR_ME
@@ -200,6 +201,8 @@ def calendar(request):
                 post.move_url = url_of("calendar_reschedule", post.pk)
                 post.review_label = review_labels.get(post.review_state, "")
 
+    _free_slots(request, weeks, span, tz, chosen)
+
     def link(view, date, page=1):
         return _calendar_url(request, view, date, filters, page)
 
@@ -236,6 +239,31 @@ def calendar(request):
         ),
     }
     return render(request, "calendar/calendar.html", context, status=400 if form.errors else 200)
+
+
+def _free_slots(request, weeks, span, tz, chosen):
+    """Each day's free posting slots from now on (day.free_slots, each with its new-post
+    link), of the chosen platform or all (none when only ads are shown): at most three
+    queries whatever the business's size."""
+    business, platform = request.business, chosen["platform"]
+    found = []
+    if chosen["kind"] != Kind.SMM:
+        platform_ids = [platform.pk] if platform else None
+        found = free_slots(business, span.start, span.end, tz, timezone.now(), platform_ids)
+    names = {}
+    if found:
+        names = {p.pk: p.get_kind_display() for p in Platform.objects.for_business(business)}
+    new_post = reverse("smo_create", args=[business.pk])
+    by_day = {}
+    for slot in found:
+        slot.label = f"{slot.local:%H:%M} {names.get(slot.platform_id, '')}"
+        slot.url = (
+            f"{new_post}?platform={slot.platform_id}&scheduled_at={slot.local:%Y-%m-%dT%H:%M}"
+        )
+        by_day.setdefault(slot.local.date(), []).append(slot)
+    for week in weeks:
+        for day in week.days:
+            day.free_slots = by_day.get(day.date, [])
 
 
 def _back(request):

@@ -258,7 +258,11 @@ def task_create(request, kind):
     initial = {
         **(copied_values(source, TASK_FORMS[kind]) if source else {}),
         "assignee": request.user.pk,  # whoever plans it, until they pass it on
-        **{key: request.GET[key] for key in ("campaign", "scheduled_at") if request.GET.get(key)},
+        **{
+            key: request.GET[key]
+            for key in ("campaign", "scheduled_at", "platform")
+            if request.GET.get(key)
+        },
     }
     form = TASK_FORMS[kind](
         request.POST or None, request.FILES or None, business=request.business, initial=initial

@@ -32,7 +32,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from planner import calendar_feed, list_sorts, services
-from planner.compose.models import PostGroup, PostSeries, Snippet
+from planner.compose.models import PostGroup, PostingSlot, PostSeries, Snippet
 from planner.jobs.models import Job, JobKind, JobStatus
 from planner.lists import matching
 from planner.management.commands.bench_dashboard import _machine, _percentile, benchmark_business
@@ -156,6 +156,7 @@ def pages(business, owner):
     found += [
         ("dashboard, this year", dashboard, {"period": "year"}),
         ("calendar, week", calendar, {"view": "week"}),
+        ("next free slot", reverse("next_slot", args=[business.pk]), _slot_platform(business)),
         ("SMM list, off pace", smm, {"pace": "off"}),
         ("SMO list, text search", smo, {"q": "launch"}),
         ("SMO list, page 500", smo, {"page": "500"}),
@@ -227,6 +228,20 @@ def _post_group(business, owner):
     group = PostGroup.objects.create(business=business, created_by=owner)
     Task.objects.filter(pk__in=newest).update(post_group=group)
     return group
+
+
+def _slot_platform(business):
+    """?platform= of the first platform, after giving each platform of the business three
+    posting slots a day if it has none (so the calendar shows free slots, as a team's would)."""
+    platforms = list(Platform.objects.for_business(business).order_by("pk"))
+    if not PostingSlot.objects.for_business(business).exists():
+        PostingSlot.objects.bulk_create(
+            PostingSlot(business=business, platform=platform, weekday=day, at=datetime.time(hour))
+            for platform in platforms
+            for day in range(7)
+            for hour in (9, 13, 18)
+        )
+    return {"platform": str(platforms[0].pk)} if platforms else {"skipped": "no row"}
 
 
 def _series_post(business):

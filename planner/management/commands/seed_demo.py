@@ -412,8 +412,9 @@ COMPOSED_POSTS = 9  # three platforms' post in a group, six of a weekly series
 
 
 def _composed_posts(business, platforms, owner, today, tz):
-    """A post composed for three platforms and a weekly recurring post, as the composer and
-    the new-post form's Repeat make them (through the services, so the rollups count them)."""
+    """A post composed for three platforms, a weekly recurring post and posting slots, as the
+    composer, the new-post form's Repeat and the slots page make them (through the services,
+    so the rollups count them)."""
     from planner.compose import recurrence
     from planner.compose import services as compose_services
 
@@ -457,6 +458,11 @@ def _composed_posts(business, platforms, owner, today, tz):
     first.scheduled_at = at + timedelta(days=1)
     moments = recurrence.occurrences(first.scheduled_at, rule, business.time_zone)
     compose_services.series_create(first, rule, moments, by=owner)
+    for platform in platforms:  # the weekly times each platform takes a post
+        compose_services.slots_add(
+            business, platform, [0, 2, 4], datetime.min.time().replace(hour=9)
+        )
+        compose_services.slots_add(business, platform, [1, 3], datetime.min.time().replace(hour=13))
 
 
 def _smo_fields(rng, index, topic, platform, today, days, tz):
