@@ -7,6 +7,7 @@ from planner.models import Campaign, Kind, Membership, SmmStatus, SmoStatus, Tas
 ACTIONS = [
     ("status", "Change the status"),
     ("shift", "Shift the schedule by days"),
+    ("slot", "Put in the next free slots"),
     ("campaign", "Set the campaign"),
     ("assignee", "Set the assignee"),
     ("export", "Export as CSV"),
@@ -46,6 +47,10 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.fields["task"].queryset = Task.objects.for_business(business).filter(kind=kind)
+        if kind != Kind.SMO:  # posting slots are for posts
+            self.fields["action"].choices = [
+                c for c in self.fields["action"].choices if c[0] != "slot"
+            ]
         statuses = SmoStatus.choices if kind == Kind.SMO else SmmStatus.choices
         self.fields["status"].choices = [("", "Choose a status"), *statuses]
         self.fields["campaign"].queryset = Campaign.objects.for_business(business)
@@ -77,6 +82,10 @@ class BulkForm(forms.Form):
             self.add_error("status", "Choose the new status.")
         if action == "shift" and not cleaned.get("days") and "days" not in self.errors:
             self.add_error("days", "Say by how many days (not 0).")
+        if action == "slot" and cleaned["scope"] == MATCHING:
+            self.add_error(
+                "scope", f"Tick the posts to put in free slots: at most {MAX_SELECTED} at a time."
+            )
         return cleaned
 
     def value(self):
