@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from planner.compose.models import PostGroup
@@ -289,3 +290,72 @@ def test_the_pages_read_a_fixed_number_of_queries(client_for, business, editor, 
     for n in range(30):
         SmoTaskFactory(business=business, platform=platforms["x"], title=f"More {n}")
     assert [_queries(client, url) for url in urls] == small
+
+
+def test_an_unchanged_edit_together_changes_no_variant(
+    client_for, business, editor, platforms, settings, tmp_path
+):
+    """What differs between the variants — a time and hashtags the first has and X has not,
+    X's status and image — survives an edit together saved as it was shown."""
+    settings.MEDIA_ROOT = tmp_path
+    fb, x = platforms["facebook"], platforms["x"]
+    data = _post(
+        [fb, x],
+        hashtags="coffee",
+        **{
+            f"p{fb.pk}-scheduled_at": "2027-01-11T09:00",
+            f"p{x.pk}-post_text": "Short for X",
+            f"p{x.pk}-image": _png("blue"),
+            f"p{x.pk}-image_alt": "A blue cup",
+        },
+    )
+    client = client_for(editor)
+    assert client.post(_url(business, "compose_post"), data).status_code == 302
+    group = PostGroup.objects.get()
+    x_post = group.variants.get(platform=x)
+    x_post.hashtags, x_post.status = "", "published"
+    x_post.published_url = "https://x.example/1"
+    from planner import services
+
+    services.task_save(x_post, x_post.version)
+    before = {t.pk: _saved(t) for t in group.variants.all()}
+    page = client.get(_url(business, "post_group_edit", group.pk))
+    shown = _shown_data(page)
+    shown["image"] = _png("red")  # a new main image: for the variants without their own
+    shown["image_alt"] = "A red cup"
+    assert client.post(_url(business, "post_group_edit", group.pk), shown).status_code == 302
+    after = {t.pk: _saved(t) for t in group.variants.all()}
+    fb_post = group.variants.get(platform=fb)
+    assert after[x_post.pk] == before[x_post.pk]  # its image too
+    took = ("image", "image_alt")  # the new image, with its alt text
+    assert {k: v for k, v in after[fb_post.pk].items() if k not in took} == {
+        k: v for k, v in before[fb_post.pk].items() if k not in took
+    }
+    assert after[fb_post.pk]["image"] and after[fb_post.pk]["image_alt"] == "A red cup"
+
+
+def _saved(task):
+    fields = ("post_text", "hashtags", "scheduled_at", "status", "published_url", "image_alt")
+    return {name: getattr(task, name) for name in fields} | {"image": task.image.name}
+
+
+def _shown_data(page):
+    """The edit page's form as a browser would send it unchanged."""
+    composer = page.context["composer"]
+    data = {}
+    zone = timezone.get_current_timezone()  # the business's, as the form shows times
+    for name in composer.main.fields:
+        value = composer.main[name].value()
+        if name in ("platforms", "image"):
+            continue
+        if hasattr(value, "strftime"):
+            value = value.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+        data[name] = "" if value is None else value
+    for section in composer.sections:
+        if section.task is None:
+            continue
+        for name in ("post_text", "hashtags", "image_alt", "backlink_url", "scheduled_at"):
+            value = section.shown[name].value()
+            data[section.shown.add_prefix(name)] = value or ""
+        data[section.shown.add_prefix("seen_version")] = section.task.version
+    return data

@@ -209,3 +209,43 @@ def test_a_year_of_daily_posts_is_made_at_once(client_for, berlin, editor, platf
     assert client_for(editor).post(_url(berlin, "smo_create"), data).status_code == 302
     assert Task.objects.count() == MAX_SERIES_POSTS
     assert datetime.datetime.now() - started < datetime.timedelta(seconds=60)
+
+
+def test_each_post_keeps_its_own_status_and_a_published_one_is_left_alone(
+    client_for, berlin, editor, series_posts
+):
+    first, second = series_posts[0], series_posts[1]
+    second.status, second.published_url = "published", "https://linkedin.example/p/2"
+    services.task_save(second, second.version)
+    response = _edit(
+        client_for(editor), berlin, first, "all", post_text="New text.", status="scheduled"
+    )
+    assert response.status_code == 302
+    posts = [Task.objects.get(pk=p.pk) for p in series_posts]
+    assert [p.status for p in posts] == ["scheduled", "published", "draft", "draft"]
+    assert [p.post_text for p in posts] == [
+        "New text.", "This week we roast.", "New text.", "New text."]  # fmt: skip
+
+
+def test_clearing_the_time_is_for_one_post_only(client_for, berlin, editor, series_posts):
+    response = _edit(client_for(editor), berlin, series_posts[0], "all", scheduled_at="")
+    assert response.status_code == 400
+    assert "this post only" in str(response.context["form"].non_field_errors())
+    assert all(Task.objects.get(pk=p.pk).scheduled_at for p in series_posts)
+
+
+def test_a_published_post_does_not_repeat(client_for, berlin, editor, platform):
+    data = _new_post(platform, unit="week", ends="count", count="3")
+    data["status"] = "published"
+    response = client_for(editor).post(_url(berlin, "smo_create"), data)
+    assert response.status_code == 400
+    assert "does not repeat" in str(response.context["repeat"].non_field_errors())
+    assert not Task.objects.exists()
+
+
+def test_a_post_that_does_not_repeat_ignores_the_repeat_fields(
+    client_for, berlin, editor, platform
+):
+    data = _new_post(platform, unit="", count="abc", every="0", until="not a day")
+    assert client_for(editor).post(_url(berlin, "smo_create"), data).status_code == 302
+    assert Task.objects.count() == 1

@@ -223,3 +223,16 @@ def test_five_actors(client, client_for, berlin, actor, request, platform):
     writes = actor in ("owner", "editor")
     assert PostingSlot.objects.filter(pk=slot.pk).exists() != writes
     assert PostingSlot.objects.filter(weekday=2).exists() == writes
+
+
+def test_a_doubled_time_is_no_slot_and_a_gap_is_one():
+    spring = slots.moments(
+        [(1, 6, datetime.time(2, 30)), (1, 6, datetime.time(3, 30))],
+        datetime.date(2027, 3, 28), datetime.date(2027, 3, 28), BERLIN,
+    )  # fmt: skip
+    assert [f"{s.local:%H:%M}" for s in spring] == ["03:30"]  # both land on 03:30: one slot
+    autumn = slots.moments(
+        [(1, 6, datetime.time(2, 30)), (1, 6, datetime.time(9, 0))],
+        datetime.date(2027, 10, 31), datetime.date(2027, 10, 31), BERLIN,
+    )  # fmt: skip
+    assert [f"{s.local:%H:%M}" for s in autumn] == ["09:00"]  # 02:30 happens twice that night

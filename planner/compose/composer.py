@@ -9,6 +9,7 @@ the composer refuses exactly what the post form refuses, against each platform's
 from dataclasses import dataclass, field
 
 from django import forms
+from django.forms.models import model_to_dict
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 
@@ -91,6 +92,11 @@ class Section:
     shown: VariantForm
     checked: SmoTaskForm | None = None
     other_errors: list = field(default_factory=list)
+    saved: dict = field(default_factory=dict)  # a saved variant's values, before this edit
+
+    @property
+    def image_name(self):
+        return self.saved.get("image_name", "")
 
     @property
     def own_image(self):
@@ -109,6 +115,7 @@ class Composer:
         platforms = list(Platform.objects.for_business(business))
         taken = {task.platform_id for task in variants}
         first = variants[0] if variants else None
+        self.first_values = _values(first) if first else {}
         self.main = ComposeForm(
             data,
             files,
@@ -157,22 +164,36 @@ class Composer:
         return valid
 
     def _merged(self, section):
-        """The post the section makes: its own values where given, else the main post's."""
+        """The post the section makes. A new one: its own values where given, else the main
+        post's. A saved one: its own values, changed where its section was, or where the main
+        post changed a value this variant shared with it (the first variant's)."""
         own = section.shown.add_prefix
         merged = {}
         for name in SmoTaskForm.Meta.fields:
             if name == "platform":
                 merged[name] = str(section.platform.pk)
-            elif name == "published_url":  # the composer does not set it; a variant keeps its own
-                merged[name] = section.task.published_url if section.task else ""
-            elif name in VARIANT_FIELDS and self.data.get(own(name), "").strip():
-                merged[name] = self.data[own(name)]
             elif name == "image":
                 continue  # the main image is put on the variant when it is saved
+            elif section.task is not None:
+                merged[name] = self._kept_or_changed(section, name)
+            elif name == "published_url":  # the composer does not set it
+                merged[name] = ""
+            elif name in VARIANT_FIELDS and self.data.get(own(name), "").strip():
+                merged[name] = self.data[own(name)]
             else:
                 merged[name] = self.data.get(name, "")
         merged["seen_version"] = self.data.get(own("seen_version"), "")
         return merged
+
+    def _kept_or_changed(self, section, name):
+        posted = self.data.get(section.shown.add_prefix(name))
+        if name in VARIANT_FIELDS and posted is not None and name in section.shown.changed_data:
+            return posted  # typed in this platform's section
+        saved = section.saved.get(name)
+        main_changed = name in self.main.fields and name in self.main.changed_data
+        if main_changed and _same(saved, self.first_values.get(name)):  # it had the main's
+            return self.data.get(name, "")
+        return "" if saved is None else saved
 
     def _files(self, section):
         upload = section.shown.files.get(section.shown.add_prefix("image"))
@@ -193,13 +214,18 @@ class Composer:
         section.shown._errors = shown
 
     def variants(self):
-        """(task, seen version, uploads its own image) of each included section, ready to
-        save: call after is_valid()."""
+        """(task, seen version, keeps its image) of each included section, ready to save: call
+        after is_valid(). A variant keeps its image when it uploads its own, or (editing) has
+        one other than the first variant's: a new main image goes to the others."""
         found = []
         for section in self.included():
             checked = section.checked
+            keeps = section.own_image or (
+                section.task is not None
+                and section.image_name not in ("", self.first_values.get("image_name", ""))
+            )
             task = checked.save(commit=False)
-            found.append((task, checked.cleaned_data.get("seen_version"), section.own_image))
+            found.append((task, checked.cleaned_data.get("seen_version"), keeps))
         return found
 
     @property
@@ -219,20 +245,34 @@ def _main_instance(first):
 
 
 def _section(prefix, platform, task, data, files, first):
-    initial = {}
+    initial, saved, none_of_its_own = {}, {}, []
     if task is not None:  # its own values, where they differ from the main post's
-        initial = {
-            name: value
-            for name in VARIANT_FIELDS
-            if name != "image"
-            and (value := getattr(task, name)) != getattr(first, name)
-            and value not in ("", None)
-        }
-        if "scheduled_at" in initial:
-            initial["scheduled_at"] = _local(initial["scheduled_at"])
+        saved = _values(task)
+        for name in VARIANT_FIELDS:
+            value = getattr(task, name)
+            if name == "image" or value == getattr(first, name):
+                continue
+            if value in ("", None):
+                none_of_its_own.append(name)  # blank, but not the main post's
+            else:
+                initial[name] = _local(value) if name == "scheduled_at" else value
         initial["seen_version"] = task.version
     shown = VariantForm(data, files, prefix=prefix, initial=initial)
-    return Section(prefix, platform, task, shown)
+    for name in none_of_its_own:
+        shown.fields[name].widget.attrs["placeholder"] = "None for this platform"
+    return Section(prefix, platform, task, shown, saved=saved)
+
+
+def _values(task):
+    """The task's values as the post form takes them (ids for its choices), read before any
+    form changes it."""
+    values = model_to_dict(task, fields=SmoTaskForm.Meta.fields)
+    values["image_name"] = task.image.name or ""
+    return values
+
+
+def _same(saved, first):
+    return (saved in ("", None) and first in ("", None)) or saved == first
 
 
 def _local(moment):

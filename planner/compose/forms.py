@@ -1,6 +1,7 @@
 from django import forms
 from django.db import models
 from django.db.models.functions import Lower
+from django.forms.utils import ErrorDict
 
 from planner import text_rules
 from planner.compose import recurrence
@@ -105,7 +106,14 @@ class RepeatForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.time_zone = time_zone
         self.first = None  # the first post's publish time (aware): set from the post form
+        self.status = None  # and its status
         self.rule, self.moments = None, []
+
+    def full_clean(self):
+        if self.is_bound and not self.data.get(self.add_prefix("unit")):
+            self._errors, self.cleaned_data = ErrorDict(), {}  # no repeat: its fields unused
+            return
+        super().full_clean()
 
     def clean(self):
         cleaned = super().clean()
@@ -113,6 +121,8 @@ class RepeatForm(forms.Form):
             return cleaned
         if self.first is None:
             raise forms.ValidationError("A repeating post needs its first publish time.")
+        if self.status == "published":
+            raise forms.ValidationError("A published post does not repeat: make it a draft.")
         ends = cleaned.get("ends") or "count"
         if ends == "count" and cleaned.get("count") is None:
             self.add_error("count", "How many posts in all?")

@@ -15,7 +15,7 @@ from planner.compose.models import (
     Snippet,
 )
 from planner.forms.tasks import SmoTaskForm
-from planner.models import Task
+from planner.models import SmoStatus, Task
 
 
 @transaction.atomic
@@ -40,21 +40,21 @@ def post_group_save(business, variants, *, by, group=None, image=None):
     """Save a post's variants together, each through services.task_save (its rollups, review
     state, activity and version check), in a new group or `group`; all or none.
 
-    `variants`: (task, seen version, uploads its own image). `image`: the main post's new
-    image, put on each variant without its own; they share the one stored file.
+    `variants`: (task, seen version, keeps its image). `image`: the main post's new image,
+    put on each variant that does not keep its own; they share the one stored file.
     """
     if group is None:
         group = PostGroup.objects.create(business=business, created_by=by)
     shared = None
-    for task, seen_version, own_image in variants:
+    for task, seen_version, keeps_image in variants:
         task.post_group = group
-        if image is not None and not own_image:
+        if image is not None and not keeps_image:
             if shared is None:
                 task.image = image
             else:
                 task.image.name = shared
         services.task_save(task, seen_version, by=by)
-        if image is not None and not own_image and shared is None:
+        if image is not None and not keeps_image and shared is None:
             shared = task.image.name
     return group
 
@@ -65,6 +65,7 @@ def _copy(task):
     values.pop("id")
     values.pop("search_text")
     values["image"] = task.image.name  # the same stored file, as a duplicate shares it
+    values["published_url"] = ""  # each post is published on its own
     return Task(**values)
 
 
@@ -91,8 +92,10 @@ def series_create(task, rule, moments, *, by):
 
 
 # What an edit of a series' post can carry to its other posts: what the post form edits,
-# except where it was published (each post's own).
-SERIES_FIELDS = tuple(name for name in SmoTaskForm.Meta.fields if name != "published_url")
+# except each post's own progress (its status, where it was published).
+SERIES_FIELDS = tuple(
+    name for name in SmoTaskForm.Meta.fields if name not in ("status", "published_url")
+)
 
 
 def _wall(moment, zone):
@@ -113,9 +116,15 @@ def series_apply(before, task, scope, *, by):
     ]
     if not changed or task.series_id is None:
         return 0
+    if "scheduled_at" in changed and not (before.scheduled_at and task.scheduled_at):
+        raise ValidationError(
+            "Only a new publish time moves the series' other posts: to clear or set this "
+            "post's time alone, apply the change to this post only."
+        )
     others = (
         Task.objects.filter(series_id=task.series_id)
         .exclude(pk=task.pk)
+        .exclude(status=SmoStatus.PUBLISHED)  # out already: as it was published
         .select_related("platform", "business")
         .order_by("scheduled_at", "pk")
     )
@@ -129,14 +138,15 @@ def series_apply(before, task, scope, *, by):
             others = others.filter(pk__gt=task.pk)
     zone = zoneinfo.ZoneInfo(task.business.time_zone)
     shift = None
-    if "scheduled_at" in changed and before.scheduled_at and task.scheduled_at:
+    if "scheduled_at" in changed:
         shift = _wall(task.scheduled_at, zone) - _wall(before.scheduled_at, zone)
     count = 0
     for other in others:
         for name in changed:
-            if name == "scheduled_at" and shift is not None and other.scheduled_at:
-                wall = _wall(other.scheduled_at, zone) + shift
-                other.scheduled_at = recurrence.local_moment(wall.date(), wall.time(), zone)
+            if name == "scheduled_at":
+                if other.scheduled_at:  # one without a time keeps none
+                    wall = _wall(other.scheduled_at, zone) + shift
+                    other.scheduled_at = recurrence.local_moment(wall.date(), wall.time(), zone)
             elif name == "image":
                 other.image.name = task.image.name
             else:
@@ -152,6 +162,10 @@ def _check(post, zone):
     """Refuse (naming the post by its day) what the post form would refuse of it."""
     day = post.scheduled_at.astimezone(zone).date().isoformat() if post.scheduled_at else "—"
     problems = text_rules.check_post(post.platform.kind, post.post_text, post.hashtags)
+    if post.image and not post.image_alt.strip():
+        problems.append("Describe the image for people who cannot see it.")
+    if post.status == SmoStatus.SCHEDULED and not post.scheduled_at:
+        problems.append("A scheduled post needs a publish time.")
     try:  # its fields and Task.clean; the choices of the edited post, checked by its form
         post.clean_fields(exclude=["image", "platform", "campaign", "assignee"])
         post.clean()

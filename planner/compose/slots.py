@@ -27,14 +27,31 @@ def moments(slots, first_day, last_day, zone):
     by_weekday = {}
     for platform_id, weekday, at in slots:
         by_weekday.setdefault(weekday, []).append((platform_id, at))
-    found = []
+    found = {}
     day = first_day
     while day <= last_day:
         for platform_id, at in by_weekday.get(day.weekday(), ()):
+            if _doubled(day, at, zone):
+                continue  # 02:30 on a fall-back night happens twice: no form can name it
             local = local_moment(day, at, zone)
-            found.append(SlotMoment(local.astimezone(datetime.UTC), platform_id, local))
+            moment = local.astimezone(datetime.UTC)
+            # Two slots in a spring-forward gap's hour can land on one moment: it is one slot.
+            found[(platform_id, moment)] = SlotMoment(moment, platform_id, local)
         day += ONE_DAY
-    return sorted(found)
+    return sorted(found.values())
+
+
+def _doubled(day, at, zone):
+    """True if `at` happens twice on `day` in `zone` (the hour a clock goes back)."""
+    first = datetime.datetime.combine(day, at, tzinfo=zone)
+    second = first.replace(fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return False
+    naive = first.replace(tzinfo=None)
+    return all(
+        moment.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None) == naive
+        for moment in (first, second)
+    )
 
 
 def free(candidates, taken, after):

@@ -313,6 +313,7 @@ def _valid_with_repeat(form, repeat):
     if repeat is None:
         return valid
     repeat.first = form.cleaned_data.get("scheduled_at")
+    repeat.status = form.cleaned_data.get("status")
     return repeat.is_valid() and valid
 
 
