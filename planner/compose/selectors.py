@@ -1,3 +1,5 @@
+from django.db import connection
+
 from planner.compose import slots
 from planner.compose.models import PostingSlot, Snippet, SnippetKind
 from planner.models import Kind, Task
@@ -42,16 +44,30 @@ def free_slots(business, first_day, last_day, zone, after, platform_ids=None, sl
     ]
     if not candidates:
         return []
-    taken = set(
-        Task.objects.for_business(business)
-        .filter(
-            kind=Kind.SMO,
-            platform_id__in={slot.platform_id for slot in candidates},
-            scheduled_at__in={slot.moment for slot in candidates},
-        )
-        .values_list("platform_id", "scheduled_at")
-    )
+    taken = _taken(business, candidates)
     return slots.free(candidates, taken, after)
+
+
+def _taken(business, candidates):
+    """The (platform id, moment) of `candidates` that a post of that platform has: one index
+    probe each (task_platform_scheduled). Asking for the posts at those moments instead read
+    every one of them: 51,000 at a million tasks, whose posts share whole hours."""
+    ops = connection.ops
+    pairs = [(slot.platform_id, slot.moment) for slot in candidates]
+    values = ", ".join(["(%s, %s, %s)"] * len(pairs))
+    params = []
+    for index, (pk, moment) in enumerate(pairs):
+        params += [index, pk, ops.adapt_datetimefield_value(moment)]
+    table = ops.quote_name(Task._meta.db_table)
+    sql = (
+        f"WITH slot(n, platform_id, moment) AS (VALUES {values}) "  # noqa: S608 - placeholders only
+        f"SELECT slot.n FROM slot WHERE EXISTS (SELECT 1 FROM {table} t "
+        "WHERE t.business_id = %s AND t.kind = %s AND t.platform_id = slot.platform_id "
+        "AND t.scheduled_at = slot.moment)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, business.pk, Kind.SMO])
+        return {pairs[row[0]] for row in cursor.fetchall()}
 
 
 def next_free_slot(business, platform_id, after, zone):

@@ -331,6 +331,13 @@ class Task(models.Model):
             models.Index(
                 fields=["business", "kind", "flight_start", "id"], name="task_kind_flight_start"
             ),
+            # Whether a platform has a post at a posting slot's moment (compose/selectors.py):
+            # one probe per slot, where the publish-time index reads every platform's posts.
+            models.Index(
+                fields=["business", "platform", "scheduled_at"],
+                name="task_platform_scheduled",
+                condition=Q(kind="smo"),
+            ),
             models.Index(
                 fields=["business", "kind", "flight_end", "id"], name="task_kind_flight_end"
             ),
