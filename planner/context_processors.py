@@ -7,10 +7,13 @@ from planner.models import Membership
 # The navigation's sections, by the start of the URL names of their pages ("smo_detail" is in
 # "smo"), so that the bar marks where one is (aria-current).
 SECTIONS = ("dashboard", "calendar", "smo", "smm", "campaign", "platform", "member")
+INSIGHTS = ("goal", "insights", "scenario")  # the "Insights" section's pages
 
 
 def section_of(url_name):
     head = (url_name or "").split("_", 1)[0]
+    if head in INSIGHTS:
+        return "insights"
     return head if head in SECTIONS else None
 
 

@@ -211,7 +211,7 @@ def read_dashboard(business, query, today, lists=True):
     return form, dashboard_summary(filters, today=today, lists=lists)
 
 
-def _totals(row, hourly_rate, kind):
+def totals_from_row(row, hourly_rate, kind):
     return KindTotals(
         hours=row.get("hours") or ZERO,
         hourly_rate=hourly_rate,
@@ -252,10 +252,12 @@ def dashboard_summary(filters, today=None, now=None, lists=True):
         for name in SUMS:
             per_kind[row["kind"]][name] += row[name]
         label = f"{PLATFORM_LABELS.get(row['platform__kind'], '?')} @{row['platform__handle']}"
-        platform_rows.append(PlatformRow(label, row["kind"], _totals(row, rate, row["kind"])))
+        platform_rows.append(
+            PlatformRow(label, row["kind"], totals_from_row(row, rate, row["kind"]))
+        )
     split = Split(
-        smo=_totals(per_kind[Kind.SMO], rate, Kind.SMO),
-        smm=_totals(per_kind[Kind.SMM], rate, Kind.SMM),
+        smo=totals_from_row(per_kind[Kind.SMO], rate, Kind.SMO),
+        smm=totals_from_row(per_kind[Kind.SMM], rate, Kind.SMM),
     )
 
     # 2. Hours and cost over time, per kind, summed per chart bucket in the database.

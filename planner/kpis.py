@@ -61,6 +61,21 @@ def share(part, whole):
     return ratio(part, whole)
 
 
+def marketing_efficiency_ratio(conversion_value, total_cost):
+    """Conversion value ÷ total cost of both kinds: what every unit of money and priced hour
+    returned, organic and paid together (ROAS counts media spend only)."""
+    return ratio(conversion_value, total_cost)
+
+
+def blended_cost_per_conversion(total_cost, conversions):
+    """Total cost ÷ conversions, both kinds: CPA with the hours and both sides counted."""
+    return ratio(total_cost, conversions)
+
+
+def cost_per_engagement(total_cost, engagements):
+    return ratio(total_cost, engagements)
+
+
 @dataclass(frozen=True)
 class KindTotals:
     """What one kind (SMO or SMM) took and returned over some rows."""
@@ -112,6 +127,10 @@ class KindTotals:
     def roas(self):
         return roas(self.conversion_value, self.media_spend)
 
+    @property
+    def cost_per_engagement(self):
+        return cost_per_engagement(self.total_cost, self.engagements)
+
 
 @dataclass(frozen=True)
 class Split:
@@ -156,6 +175,18 @@ class Split:
     @property
     def smm_spend_share(self):
         return share(self.smm.total_cost, self.total_cost)
+
+    @property
+    def marketing_efficiency_ratio(self):
+        return marketing_efficiency_ratio(self.conversion_value, self.total_cost)
+
+    @property
+    def blended_cost_per_conversion(self):
+        return blended_cost_per_conversion(self.total_cost, self.conversions)
+
+    @property
+    def paid_media_share(self):
+        return share(self.smm.media_spend, self.total_cost)
 
     @property
     def is_empty(self):

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "planner.compose",
     "planner.api",
     "planner.webhooks",
+    "planner.insights",
 ]
 
 MIDDLEWARE = [

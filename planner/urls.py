@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from planner.accounts import urls as accounts_urls
 from planner.api import urls as api_urls
 from planner.compose import views as compose_views
+from planner.insights import urls as insights_urls
 from planner.jobs import urls as jobs_urls
 from planner.lists import views as list_views
 from planner.models import Kind
@@ -87,6 +88,7 @@ business_patterns = [
     *jobs_urls.business_patterns,
     *accounts_urls.business_patterns,
     *teamwork_urls.business_patterns,
+    *insights_urls.business_patterns,
     path("views/<int:pk>/delete/", list_views.saved_view_delete, name="saved_view_delete"),
     path("smo/<int:pk>/skip/", tasks.series_skip, name="series_skip"),
     path("slots/", compose_views.slot_list, name="slot_list"),

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
 from planner import services
+from planner.insights.models import Goal
 from planner.models import (
     BudgetType,
     Business,
@@ -155,3 +156,14 @@ class ResultEntryFactory(EntryFactory):
     task = factory.SubFactory(SmoTaskFactory)
     business = factory.SelfAttribute("task.business")
     date = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    """A period goal (pass `campaign=` and start_date/end_date None for a campaign's)."""
+
+    class Meta:
+        model = Goal
+
+    business = factory.SubFactory(BusinessFactory)
+    start_date = datetime.date(2026, 11, 1)
+    end_date = datetime.date(2026, 11, 30)

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from planner import imports
 from planner.api import keys
 from planner.compose.models import PostGroup, PostingSlot, PostSeries, Snippet
+from planner.insights.models import Goal
 from planner.lists.models import SavedView
 from planner.models import Role, Task
 from planner.teamwork import links
@@ -96,6 +97,12 @@ def world(
         ),
         "post_group": _post_group(business, owner, smo_task),
         "series_post": _series_post(business, platform),
+        "goal": Goal.objects.create(
+            business=business,
+            start_date=datetime.date(2026, 11, 1),
+            end_date=datetime.date(2026, 11, 30),
+            target_clicks=100,
+        ),
         "slot": PostingSlot.objects.create(
             business=business, platform=platform, weekday=0, at=datetime.time(9)
         ),
@@ -162,6 +169,7 @@ def _cases(w):
         "estimated_hours": "1",
     }
     compose_rest = {"status": "draft", "estimated_hours": "1"}
+    goal_post = {"start_date": "2027-01-01", "end_date": "2027-03-31", "target_clicks": "90"}
     campaign_post = {
         "name": "Changed",
         "start_date": "2026-01-01",
@@ -233,6 +241,11 @@ def _cases(w):
         "slot_create": (EDIT, [], {"platform": platform.pk, "weekdays": ["2"], "at": "10:00"}),
         "slot_delete": (EDIT, [w["slot"].pk], {}),
         "next_slot": (EDIT, [], None),
+        "goal_list": (READ, [], None),
+        "goal_create": (EDIT, [], goal_post),
+        "goal_edit": (EDIT, [w["goal"].pk], goal_post),
+        "goal_delete": (EDIT, [w["goal"].pk], {}),
+        "campaign_goal": (EDIT, [campaign.pk], {"target_conversions": "8"}),
         "post_group_edit": (
             EDIT,
             [w["post_group"].pk],
@@ -314,6 +327,7 @@ def snapshot():
             "webhooks",
             "lists",
             "compose",
+            "insights",
         )
         for model in apps.get_app_config(label).get_models()
     }
@@ -380,6 +394,11 @@ NAMES = sorted(
         "slot_create",
         "slot_delete",
         "next_slot",
+        "goal_list",
+        "goal_create",
+        "goal_edit",
+        "goal_delete",
+        "campaign_goal",
         "smo_bulk",
         "smm_bulk",
         "smm_create",

@@ -15,6 +15,7 @@ from planner.models import TimeEntry
 from planner.periods import Period
 from tests.factories import (
     CampaignFactory,
+    GoalFactory,
     PlatformFactory,
     ResultEntryFactory,
     SmmTaskFactory,
@@ -138,6 +139,12 @@ def test_both_kinds(business, known):
     assert board.cheaper["difference"] == D("1.9375")
     # Plan versus actual: estimates 2 + 0 SMO (default 0 on post_b), 3 SMM.
     assert board.estimated_hours == {"smo": D("2"), "smm": D("3")}
+    # Blended: 480.00 of conversion value for 700.00 of cost; 2 + 8 conversions.
+    assert split.marketing_efficiency_ratio == D("480") / D("700")
+    assert split.blended_cost_per_conversion == D("70")
+    assert split.paid_media_share == D("300") / D("700")
+    assert split.smo.cost_per_engagement == D("217.50") / D("90")
+    assert split.smm.cost_per_engagement is None  # the ad's results have no engagements
 
 
 def test_one_kind_only(business, owner):
@@ -150,6 +157,27 @@ def test_one_kind_only(business, owner):
     # No clicks and no paid work: ratios are undefined, never zero or an error.
     assert split.smm.cpc is None and split.smm.roas is None and split.smm.ctr is None
     assert split.smo.effective_cpc is None
+    # Blended figures with one side only: cost but no conversion value, no paid media.
+    assert split.marketing_efficiency_ratio == 0
+    assert split.blended_cost_per_conversion is None
+    assert split.paid_media_share == 0
+    assert split.smo.cost_per_engagement is None
+
+
+def test_blended_figures_on_the_page(client_for, business, owner, known):
+    html = (
+        client_for(owner)
+        .get(
+            reverse("dashboard", args=[business.pk]),
+            {"period": "custom", "start": "2026-11-01", "end": "2026-11-30"},
+        )
+        .content.decode()
+    )
+    assert 'data-testid="mer">0.69<' in html  # 480 / 700
+    assert 'data-testid="blended-cpc">$70.00<' in html
+    assert 'data-testid="paid-media-share">42.9%<' in html
+    assert 'data-testid="cpe-smo">$2.42<' in html  # 217.50 / 90
+    assert 'data-testid="cpe-smm">—<' in html
 
 
 @pytest.mark.parametrize(
@@ -178,6 +206,10 @@ def test_nothing_at_all(business):
     assert board.split.is_empty and board.is_empty and not board.has_any_task
     assert board.split.smo_effort_share is None
     assert board.cheaper is None
+    split = board.split
+    assert split.marketing_efficiency_ratio is None and split.blended_cost_per_conversion is None
+    assert split.paid_media_share is None
+    assert split.smo.cost_per_engagement is None and split.smm.cost_per_engagement is None
     assert board.platform_rows == []
     assert all(count == 0 for _v, _l, count in board.pipeline["smo"])
 
@@ -486,10 +518,22 @@ def test_query_count_is_fixed(client_for, business, owner, rows, django_assert_n
     client.get(url)  # the first visit remembers the business in the session
     # session, user, membership, form choices (campaigns, platforms), platform × kind sums,
     # daily sums, campaigns, campaign spend, pipeline, due and overdue (their ids in one
-    # query, then those tasks), navbar businesses: 13, however many rows
-    with django_assert_num_queries(13):
+    # query, then those tasks), goals, their sums (all goals in one), navbar businesses: 15,
+    # however many rows
+    for name in ("Autumn", "Winter"):
+        today = datetime.date.today()
+        GoalFactory(
+            business=business,
+            name=name,
+            start_date=today - datetime.timedelta(days=20),
+            end_date=today + datetime.timedelta(days=20),
+            target_clicks=100,
+            max_cpa=D("5"),
+        )
+    with django_assert_num_queries(15):
         response = client.get(url, {"period": "90d"})
     assert response.status_code == 200
+    assert response.content.decode().count('data-testid="goal-progress"') == 2
 
 
 def test_rollups_follow_every_write(client_for, business, editor, known):

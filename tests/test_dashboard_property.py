@@ -10,6 +10,8 @@ from hypothesis.extra.django import TestCase
 
 from planner import kpis, services
 from planner.dashboard import Filters, dashboard_summary
+from planner.insights.models import Goal
+from planner.insights.selectors import with_progress
 from planner.models import ResultEntry, Task, TimeEntry
 from planner.periods import Period
 from tests.factories import (
@@ -36,7 +38,13 @@ task_specs = st.fixed_dictionaries(
         "time": st.lists(st.tuples(days, quarters), max_size=3),
         "results": st.lists(
             st.tuples(
-                days, st.integers(0, 10_000), st.integers(0, 500), st.integers(0, 50), cents, cents
+                days,
+                st.integers(0, 10_000),
+                st.integers(0, 500),
+                st.integers(0, 50),
+                cents,
+                cents,
+                st.integers(0, 300),
             ),
             max_size=3,
             unique_by=lambda r: r[0],
@@ -101,6 +109,54 @@ class DashboardTotalsProperty(TestCase):
         # The chart's buckets add up to the same totals.
         for kind in ("smo", "smm"):
             self.assertEqual(sum(board.series["hours"][kind]), expected[kind]["hours"])
+        self._check_blended(board.split, expected, business.hourly_rate)
+        self._check_goals(business, campaigns, period)
+
+    def _check_blended(self, split, expected, rate):
+        """The blended figures, each from the plain sums by its formula in docs/domain.md."""
+        cost = {}
+        for kind in ("smo", "smm"):
+            want = expected[kind]
+            labour = kpis.labour_cost(want["hours"], rate)
+            cost[kind] = kpis.money(want["spend"] + labour + want["production"])
+            self.assertEqual(
+                getattr(split, kind).cost_per_engagement,
+                None if not want["engagements"] else cost[kind] / want["engagements"],
+            )
+        total = cost["smo"] + cost["smm"]
+        value = expected["smo"]["value"] + expected["smm"]["value"]
+        conversions = expected["smo"]["conversions"] + expected["smm"]["conversions"]
+        self.assertEqual(split.marketing_efficiency_ratio, value / total if total else None)
+        self.assertEqual(
+            split.blended_cost_per_conversion, total / conversions if conversions else None
+        )
+        self.assertEqual(
+            split.paid_media_share, expected["smm"]["spend"] / total if total else None
+        )
+
+    def _check_goals(self, business, campaigns, period):
+        """A goal's figures: a period goal's are the business's over its days, a campaign's
+        are its tasks' over all days (goal sums are one UNION query of rollups)."""
+        period_goal = Goal.objects.create(
+            business=business, start_date=period.start, end_date=period.end, target_clicks=1
+        )
+        campaign_goal = Goal.objects.create(
+            business=business, campaign=campaigns[0], target_clicks=1
+        )
+        views = with_progress(business, [period_goal, campaign_goal], START)
+        forever = Period(datetime.date(1970, 1, 1), datetime.date(2200, 12, 31), "custom")
+        for view, want in (
+            (views[0], self._plain_sums(business, period, None, None)),
+            (views[1], self._plain_sums(business, forever, campaigns[0], None)),
+        ):
+            for kind in ("smo", "smm"):
+                totals = getattr(view.split, kind)
+                self.assertEqual(totals.clicks, want[kind]["clicks"])
+                self.assertEqual(totals.conversions, want[kind]["conversions"])
+                self.assertEqual(totals.conversion_value, want[kind]["value"])
+                self.assertEqual(totals.media_spend, want[kind]["spend"])
+                self.assertEqual(totals.hours, want[kind]["hours"])
+                self.assertEqual(totals.production_cost, want[kind]["production"])
 
     def _build(self, business, user, platforms, campaigns, spec):
         kind = spec["kind"]
@@ -129,12 +185,13 @@ class DashboardTotalsProperty(TestCase):
         task = services.task_save(Task(**fields))
         for day, hours in spec["time"]:
             services.entry_save(TimeEntry(task=task, user=user, date=day, hours=hours))
-        for day, impressions, clicks, conversions, value, spend in spec["results"]:
+        for day, impressions, clicks, conversions, value, spend, engaged in spec["results"]:
             services.entry_save(
                 ResultEntry(
                     task=task,
                     date=day,
                     impressions=impressions,
+                    engagements=engaged,
                     clicks=clicks,
                     conversions=conversions,
                     conversion_value=value,
@@ -164,6 +221,7 @@ class DashboardTotalsProperty(TestCase):
         zero = {
             "hours": Decimal("0"),
             "clicks": 0,
+            "engagements": 0,
             "impressions": 0,
             "conversions": 0,
             "value": Decimal("0"),
@@ -178,6 +236,7 @@ class DashboardTotalsProperty(TestCase):
             if wanted(result.task) and in_period(result.date):
                 side = sums[result.task.kind]
                 side["clicks"] += result.clicks
+                side["engagements"] += result.engagements
                 side["impressions"] += result.impressions
                 side["conversions"] += result.conversions
                 side["value"] += result.conversion_value

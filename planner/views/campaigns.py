@@ -4,6 +4,8 @@ from django.utils import timezone
 
 from planner.access import get_for_business, member_required
 from planner.forms import CampaignForm
+from planner.insights.models import Goal
+from planner.insights.selectors import GoalView
 from planner.models import Campaign, Kind, Role, Task
 from planner.selectors import (
     campaign_figures,
@@ -41,6 +43,10 @@ def campaign_detail(request, pk):
     counts = task_counts(request.business, "campaign_id", campaign=campaign).get(
         campaign.pk, dict.fromkeys(Kind.values, 0)
     )
+    split = split_from_rollups(request.business, campaign=campaign)
+    goal = Goal.objects.filter(business=request.business, campaign=campaign).first()
+    if goal:
+        goal.campaign = campaign
     # The newest few of each kind; the full lists are the task lists filtered to this campaign.
     return render(
         request,
@@ -50,7 +56,9 @@ def campaign_detail(request, pk):
             "counts": counts,
             "smo_tasks": recent.filter(kind=Kind.SMO)[:RECENT_TASKS],
             "smm_tasks": recent.filter(kind=Kind.SMM)[:RECENT_TASKS],
-            "split": split_from_rollups(request.business, campaign=campaign),
+            "split": split,
+            # The goal is measured on the same totals as the page shows: no second sum.
+            "goal": goal and GoalView(goal, split, timezone.localdate()),
             "pacing": campaign_pacing(campaign, timezone.localdate()),
         },
     )

@@ -12,6 +12,7 @@ from planner.dashboard import SUMMARY_COLUMNS as CSV_COLUMNS
 from planner.dashboard import read_dashboard
 from planner.exports import safe_cell
 from planner.forms.filters import WAITING_FOR_ME
+from planner.insights.selectors import dashboard_goals
 from planner.kpis import money
 from planner.teamwork.review import ApprovalMode
 
@@ -93,6 +94,9 @@ def dashboard(request):
         "series_rows": list(series_rows),
         "pipeline": _pipeline(request, board),
         "review": _review(request, board),
+        "goals": dashboard_goals(
+            request.business, board.filters.period, board.filters.campaign, timezone.localdate()
+        ),
         "query": request.GET.urlencode(),
     }
     return render(

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from planner import calendar_feed, list_sorts, services
 from planner.compose.models import PostGroup, PostingSlot, PostSeries, Snippet
+from planner.insights.models import Goal
 from planner.jobs.models import Job, JobKind, JobStatus
 from planner.lists import matching
 from planner.management.commands.bench_dashboard import _machine, _percentile, benchmark_business
@@ -318,6 +319,12 @@ def _examples(business, owner):
         business=business, kind="hashtags", name="Benchmark tags", text="#coffee #beans"
     )
     group = _post_group(business, owner)
+    goal = Goal.objects.for_business(business).filter(campaign=None).first() or Goal.objects.create(
+        business=business,
+        start_date=datetime.date.today().replace(day=1),
+        end_date=datetime.date.today(),
+        target_clicks=1000,
+    )
     task_for = {"smo": smo, "smm": smm}
     examples = {
         "pk": None,
@@ -344,6 +351,9 @@ def _examples(business, owner):
         ("post_group_detail", "pk"): group and group.pk,
         ("post_group_edit", "pk"): group and group.pk,
         ("series_skip", "pk"): _series_post(business),
+        ("campaign_goal", "pk"): campaign and campaign.pk,
+        ("goal_edit", "pk"): goal.pk,
+        ("goal_delete", "pk"): goal.pk,
     }
     for kind, task in task_for.items():
         for view in ("detail", "edit", "delete"):

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from planner import entry_rules, rollups, services
 from planner.compose.models import Snippet
+from planner.insights.models import Goal
 from planner.models import (
     BidModel,
     BudgetType,
@@ -401,11 +402,39 @@ def seed(name, task_count, days, seed_value):
     rollups.refresh_tallies(business.pk)  # and the calendar's (pacing was set row by row)
     if composed:
         _composed_posts(business, platforms, users[0], today, tz)
+    _goals(business, campaigns, today)
     return business, {
         "tasks": len(tasks) + composed,
         "time entries": TimeEntry.objects.filter(business=business).count(),
         "result entries": ResultEntry.objects.filter(business=business).count(),
     }
+
+
+def _goals(business, campaigns, today):
+    """A goal for this month and one on the running gift-box campaign, so that the dashboard
+    and the campaign's page show goals at work."""
+    first = today.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    Goal.objects.bulk_create(
+        [
+            Goal(
+                business=business,
+                name=f"{first:%B} targets",
+                start_date=first,
+                end_date=last,
+                target_clicks=4000,
+                target_conversions=120,
+                max_effective_cpc=Decimal("1.50"),
+            ),
+            Goal(
+                business=business,
+                campaign=campaigns[2],
+                target_conversions=80,
+                target_conversion_value=Decimal("4000.00"),
+                max_cpa=Decimal("30.00"),
+            ),
+        ]
+    )
 
 
 COMPOSED_POSTS = 9  # three platforms' post in a group, six of a weekly series

@@ -1,0 +1,83 @@
+from django.core.paginator import Paginator
+from django.db.models.functions import Coalesce
+from django.shortcuts import render
+from django.utils import timezone
+
+from planner.access import get_for_business, member_required
+from planner.insights import services
+from planner.insights.forms import CampaignGoalForm, GoalForm
+from planner.insights.models import Goal
+from planner.insights.selectors import with_progress
+from planner.models import Campaign, Role
+from planner.views.common import PAGE_SIZE, business_url, delete_page, form_page
+
+
+@member_required()
+def goal_list(request):
+    # A campaign's goal ends when its campaign does.
+    goals = (
+        Goal.objects.for_business(request.business)
+        .select_related("campaign")
+        .order_by(Coalesce("end_date", "campaign__end_date").desc(), "-pk")
+    )
+    page = Paginator(goals, PAGE_SIZE).get_page(request.GET.get("page"))
+    views = with_progress(request.business, page, timezone.localdate())
+    return render(request, "insights/goal_list.html", {"page": page, "goals": views})
+
+
+@member_required(Role.EDITOR)
+def goal_create(request):
+    form = GoalForm(request.POST or None)
+    form.instance.business = request.business
+    return form_page(
+        request,
+        form,
+        title="New goal for a period",
+        success_url=business_url(request, "goal_list"),
+        message="Goal saved.",
+        save=services.goal_save,
+    )
+
+
+@member_required(Role.EDITOR)
+def goal_edit(request, pk):
+    goal = get_for_business(Goal.objects.select_related("campaign"), request.business, pk=pk)
+    if goal.campaign_id:
+        form = CampaignGoalForm(request.POST or None, instance=goal)
+        back = business_url(request, "campaign_detail", goal.campaign_id)
+    else:
+        form = GoalForm(request.POST or None, instance=goal)
+        back = business_url(request, "goal_list")
+    return form_page(
+        request,
+        form,
+        title=f"Edit {goal}",
+        success_url=back,
+        message="Goal saved.",
+        save=services.goal_save,
+    )
+
+
+@member_required(Role.EDITOR)
+def campaign_goal(request, pk):
+    """Set a campaign's goal: the form of its goal if it has one, else of a new one."""
+    campaign = get_for_business(Campaign.objects, request.business, pk=pk)
+    goal = Goal.objects.filter(campaign=campaign).first() or Goal(
+        business=request.business, campaign=campaign
+    )
+    form = CampaignGoalForm(request.POST or None, instance=goal)
+    return form_page(
+        request,
+        form,
+        title=f"Goals of {campaign}",
+        success_url=business_url(request, "campaign_detail", campaign.pk),
+        message="Goal saved.",
+        save=services.goal_save,
+    )
+
+
+@member_required(Role.EDITOR)
+def goal_delete(request, pk):
+    goal = get_for_business(Goal.objects.select_related("campaign"), request.business, pk=pk)
+    back = business_url(request, "goal_list")
+    return delete_page(request, goal, success_url=back, cancel_url=back)
