@@ -452,6 +452,7 @@ def _campaigns(filters, today):
             "lifetime", campaign.budget, campaign.start_date, campaign.end_date, today
         )
         ratio = kpis.pacing(spent, expected)
+        projected = kpis.projected_spend(spent, campaign.start_date, campaign.end_date, today)
         rows.append(
             {
                 "campaign": campaign,
@@ -460,6 +461,8 @@ def _campaigns(filters, today):
                 "pacing": ratio,
                 "flag": kpis.pace_flag(ratio),
                 "remaining": campaign.budget - spent,
+                "projected": projected,
+                "projected_share": projected and kpis.ratio(projected, campaign.budget),
             }
         )
     return rows

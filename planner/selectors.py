@@ -236,13 +236,17 @@ def pacing_for(budget_type, amount, start, end, spend, today):
     """Budget, spend to date, expected spend to date, pacing, flag and projected spend."""
     expected = kpis.expected_spend(budget_type, amount, start, end, today)
     ratio = kpis.pacing(spend, expected)
+    budget = kpis.flight_budget(budget_type, amount, start, end)
+    projected = kpis.projected_spend(spend, start, end, today)
     return {
-        "budget": kpis.flight_budget(budget_type, amount, start, end),
+        "budget": budget,
         "spend": spend,
         "expected": expected,
         "pacing": ratio,
         "flag": kpis.pace_flag(ratio),
-        "projected": kpis.projected_spend(spend, start, end, today),
+        "projected": projected,
+        # The spend at the end at the rate so far, against the budget (1 spends it exactly).
+        "projected_share": None if projected is None else kpis.ratio(projected, budget),
     }
 
 

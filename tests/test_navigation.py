@@ -11,7 +11,8 @@ from planner.context_processors import section_of
     "url_name, section",
     [("dashboard", "dashboard"), ("dashboard_csv", "dashboard"), ("smo_detail", "smo"),
      ("smm_list", "smm"), ("campaign_detail", "campaign"), ("member_list", "member"),
-     ("api_key_list", None), (None, None)],
+     ("goal_list", "insights"), ("insights_forecast", "insights"), ("api_key_list", None),
+     (None, None)],
 )  # fmt: skip
 def test_sections(url_name, section):
     assert section_of(url_name) == section

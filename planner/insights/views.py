@@ -5,6 +5,13 @@ from django.utils import timezone
 
 from planner.access import get_for_business, member_required
 from planner.insights import services
+from planner.insights.forecasts import (
+    BASELINE_DAYS,
+    baseline_rates,
+    campaign_forecasts,
+    month_forecast,
+    running_campaigns,
+)
 from planner.insights.forms import CampaignGoalForm, GoalForm
 from planner.insights.models import Goal
 from planner.insights.selectors import with_progress
@@ -81,3 +88,21 @@ def goal_delete(request, pk):
     goal = get_for_business(Goal.objects.select_related("campaign"), request.business, pk=pk)
     back = business_url(request, "goal_list")
     return delete_page(request, goal, success_url=back, cancel_url=back)
+
+
+@member_required()
+def insights_forecast(request):
+    """This month and the running campaigns: where each ends up, as a range."""
+    today = timezone.localdate()
+    business = request.business
+    rates = baseline_rates(business, today)
+    campaigns = running_campaigns(business, today).order_by("end_date", "pk")
+    page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "month": month_forecast(business, today, rates),
+        "campaigns": campaign_forecasts(business, page, today, rates),
+        "page": page,
+        "today": today,
+        "baseline_days": BASELINE_DAYS,
+    }
+    return render(request, "insights/forecast.html", context)
