@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from planner import imports
 from planner.api import keys
 from planner.compose.models import PostGroup, PostingSlot, PostSeries, Snippet
-from planner.insights.models import Goal
+from planner.insights.models import Goal, Scenario
 from planner.lists.models import SavedView
 from planner.models import Role, Task
 from planner.teamwork import links
@@ -97,6 +97,13 @@ def world(
         ),
         "post_group": _post_group(business, owner, smo_task),
         "series_post": _series_post(business, platform),
+        "scenario": Scenario.objects.create(
+            business=business,
+            name="More ads",
+            baseline_end=datetime.date(2026, 11, 29),
+            baseline_weeks=4,
+            inputs={f"smm:{platform.pk}": "500"},
+        ),
         "goal": Goal.objects.create(
             business=business,
             start_date=datetime.date(2026, 11, 1),
@@ -243,6 +250,20 @@ def _cases(w):
         "next_slot": (EDIT, [], None),
         "goal_list": (READ, [], None),
         "insights_forecast": (READ, [], None),
+        "insights_whatif": (READ, [], None),
+        "scenario_list": (READ, [], None),
+        "scenario_create": (
+            EDIT,
+            [],
+            {"weeks": "4", "end": "2026-11-29", "name": "Saved", f"in_smm_{platform.pk}": "9"},
+        ),
+        "scenario_detail": (READ, [w["scenario"].pk], None),
+        "scenario_apply": (
+            EDIT,
+            [w["scenario"].pk],
+            {"campaigns": [campaign.pk], f"version_{campaign.pk}": campaign.version},
+        ),
+        "scenario_delete": (EDIT, [w["scenario"].pk], {}),
         "goal_create": (EDIT, [], goal_post),
         "goal_edit": (EDIT, [w["goal"].pk], goal_post),
         "goal_delete": (EDIT, [w["goal"].pk], {}),
@@ -397,6 +418,12 @@ NAMES = sorted(
         "next_slot",
         "goal_list",
         "insights_forecast",
+        "insights_whatif",
+        "scenario_list",
+        "scenario_create",
+        "scenario_detail",
+        "scenario_apply",
+        "scenario_delete",
         "goal_create",
         "goal_edit",
         "goal_delete",

@@ -64,6 +64,10 @@ def url_arguments(w, reset_link):
         "series_skip": [w["series_post"].pk] if "series_post" in w else [0],
         "slot_delete": [w["slot"].pk] if "slot" in w else [0],
         "goal_edit": [w["goal"].pk] if "goal" in w else [0],
+        **{
+            f"scenario_{view}": [w["scenario"].pk] if "scenario" in w else [0]
+            for view in ("detail", "apply", "delete")
+        },
         "goal_delete": [w["goal"].pk] if "goal" in w else [0],
         "import_preview": [w["upload"].pk],
         "import_mapping": [w["upload"].pk],

@@ -1,6 +1,7 @@
 """Goals: targets a business sets on a campaign or on a period of its own (docs/domain.md,
 "Goals and blended efficiency")."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
@@ -84,3 +85,41 @@ class Goal(models.Model):
         if self.campaign_id:
             return self.campaign.start_date, self.campaign.end_date
         return self.start_date, self.end_date
+
+
+MIN_WEEKS, MAX_WEEKS = 4, 52  # a baseline's length
+
+
+class Scenario(models.Model):
+    """A saved what-if: the inputs (hours of each organic platform, media spend of each paid
+    one) for the weeks after a baseline of the business's own history
+    (planner/insights/whatif.py projects them)."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="scenarios")
+    name = models.CharField(max_length=100)
+    baseline_end = models.DateField(validators=DATES)
+    baseline_weeks = models.PositiveSmallIntegerField()
+    # {"smo:<platform id>": "12.5", "smm:<platform id>": "900.00"}: decimals as strings.
+    inputs = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    version = version_field()
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(baseline_weeks__gte=MIN_WEEKS, baseline_weeks__lte=MAX_WEEKS),
+                name="scenario_weeks_in_range",
+                violation_error_message=f"A baseline is {MIN_WEEKS} to {MAX_WEEKS} weeks.",
+            ),
+        ]
+        indexes = [models.Index(fields=["business", "-created_at"], name="scenario_newest")]
+
+    def __str__(self):
+        return self.name

@@ -24,6 +24,7 @@ class Verb(models.TextChoices):
     IMPORTED = "imported", "imported an ad report"
     MEMBER = "member", "changed the members"
     INTEGRATION = "integration", "changed the API keys or webhooks"
+    PLAN = "plan", "made a what-if scenario the campaigns' budgets"
 
 
 # The owner's filter of the business's log: a few groups rather than every verb.
@@ -40,6 +41,7 @@ VERB_GROUPS = {
     "import": ("Imports", (Verb.IMPORTED,)),
     "member": ("Members", (Verb.MEMBER,)),
     "integration": ("API keys and webhooks", (Verb.INTEGRATION,)),
+    "plan": ("Scenarios applied to budgets", (Verb.PLAN,)),
 }
 
 

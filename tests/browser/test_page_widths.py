@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from planner.compose.models import PostGroup
-from planner.insights.models import Goal
+from planner.insights.models import Goal, Scenario
 from planner.management.commands.seed_demo import DEMO_PASSWORD
 from planner.models import Business, Campaign, Kind, Platform, Task
 from tests.browser.test_walkthrough import log_in
@@ -44,6 +44,7 @@ def business_pages(business):
         ("smm_edit", smm.pk), ("campaign_detail", campaign.pk), ("campaign_edit", campaign.pk),
         ("platform_edit", platform.pk), ("campaign_goal", campaign.pk),
         ("goal_edit", Goal.objects.filter(business=business).first().pk),
+        ("scenario_detail", Scenario.objects.filter(business=business).first().pk),
     ):  # fmt: skip
         found.append(reverse(name, args=[business.pk, pk]))
     group = PostGroup.objects.filter(business=business).first()  # the demo's composed post

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from planner import calendar_feed, list_sorts, services
 from planner.compose.models import PostGroup, PostingSlot, PostSeries, Snippet
-from planner.insights.models import Goal
+from planner.insights.models import Goal, Scenario
 from planner.jobs.models import Job, JobKind, JobStatus
 from planner.lists import matching
 from planner.management.commands.bench_dashboard import _machine, _percentile, benchmark_business
@@ -325,6 +325,13 @@ def _examples(business, owner):
         end_date=datetime.date.today(),
         target_clicks=1000,
     )
+    scenario = Scenario.objects.for_business(business).first() or Scenario.objects.create(
+        business=business,
+        name="Benchmark scenario",
+        baseline_end=datetime.date.today(),
+        baseline_weeks=13,
+        inputs={},
+    )
     task_for = {"smo": smo, "smm": smm}
     examples = {
         "pk": None,
@@ -354,6 +361,7 @@ def _examples(business, owner):
         ("campaign_goal", "pk"): campaign and campaign.pk,
         ("goal_edit", "pk"): goal.pk,
         ("goal_delete", "pk"): goal.pk,
+        **{(f"scenario_{view}", "pk"): scenario.pk for view in ("detail", "apply", "delete")},
     }
     for kind, task in task_for.items():
         for view in ("detail", "edit", "delete"):

@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from planner import entry_rules, rollups, services
 from planner.compose.models import Snippet
-from planner.insights.models import Goal
+from planner.insights import history
+from planner.insights.models import Goal, Scenario
+from planner.insights.whatif_forms import DEFAULT_WEEKS
 from planner.models import (
     BidModel,
     BudgetType,
@@ -403,6 +405,7 @@ def seed(name, task_count, days, seed_value):
     if composed:
         _composed_posts(business, platforms, users[0], today, tz)
     _goals(business, campaigns, today)
+    _scenario(business, users[0], today)
     return business, {
         "tasks": len(tasks) + composed,
         "time entries": TimeEntry.objects.filter(business=business).count(),
@@ -434,6 +437,32 @@ def _goals(business, campaigns, today):
                 max_cpa=Decimal("30.00"),
             ),
         ]
+    )
+
+
+def _scenario(business, owner, today):
+    """A saved what-if: the last 13 weeks again, with a fifth of the organic hours' worth
+    moved to paid media, for the scenario pages to show."""
+    segments = history.segments(business, today, DEFAULT_WEEKS)
+    organic = sum(s.baseline_input for s in segments if s.kind == Kind.SMO)
+    paid = [s for s in segments if s.kind == Kind.SMM]
+    moved = organic * 0.2 * float(business.hourly_rate)
+    paid_total = sum(s.baseline_input for s in paid)
+    inputs = {}
+    for segment in segments:
+        value = segment.baseline_input
+        if segment.kind == Kind.SMO:
+            value *= 0.8
+        elif paid_total:
+            value += moved * segment.baseline_input / paid_total
+        inputs[segment.key] = f"{value:.2f}"
+    Scenario.objects.create(
+        business=business,
+        name="A fifth of the organic hours to ads",
+        baseline_end=today,
+        baseline_weeks=DEFAULT_WEEKS,
+        inputs=inputs,
+        created_by=owner,
     )
 
 
