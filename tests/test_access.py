@@ -250,6 +250,8 @@ def _cases(w):
         "next_slot": (EDIT, [], None),
         "goal_list": (READ, [], None),
         "insights_forecast": (READ, [], None),
+        "insights_times": (READ, [], None),
+        "best_time": (EDIT, [], None),
         "insights_whatif": (READ, [], None),
         "scenario_list": (READ, [], None),
         "scenario_create": (
@@ -357,7 +359,8 @@ def snapshot():
 
 def url_for(w, name, args):
     url = reverse(name, args=[w["business"].pk, *args])
-    return url + f"?platform={w['platform'].pk}" if name == "next_slot" else url
+    needs_platform = name in ("next_slot", "best_time")
+    return url + f"?platform={w['platform'].pk}" if needs_platform else url
 
 
 def test_every_business_url_is_covered(world):
@@ -418,6 +421,8 @@ NAMES = sorted(
         "next_slot",
         "goal_list",
         "insights_forecast",
+        "insights_times",
+        "best_time",
         "insights_whatif",
         "scenario_list",
         "scenario_create",

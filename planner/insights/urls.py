@@ -6,6 +6,8 @@ from planner.insights import views, whatif_views
 business_patterns = [
     path("goals/", views.goal_list, name="goal_list"),
     path("insights/forecast/", views.insights_forecast, name="insights_forecast"),
+    path("insights/best-times/", views.insights_times, name="insights_times"),
+    path("insights/best-times/next/", views.best_time, name="best_time"),
     path("goals/new/", views.goal_create, name="goal_create"),
     path("goals/<int:pk>/edit/", views.goal_edit, name="goal_edit"),
     path("goals/<int:pk>/delete/", views.goal_delete, name="goal_delete"),

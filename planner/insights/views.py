@@ -1,10 +1,11 @@
 from django.core.paginator import Paginator
 from django.db.models.functions import Coalesce
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from planner.access import get_for_business, member_required
-from planner.insights import services
+from planner.insights import best_times, services
 from planner.insights.forecasts import (
     BASELINE_DAYS,
     baseline_rates,
@@ -15,7 +16,7 @@ from planner.insights.forecasts import (
 from planner.insights.forms import CampaignGoalForm, GoalForm
 from planner.insights.models import Goal
 from planner.insights.selectors import with_progress
-from planner.models import Campaign, Role
+from planner.models import Campaign, Platform, Role
 from planner.views.common import PAGE_SIZE, business_url, delete_page, form_page
 
 
@@ -106,3 +107,61 @@ def insights_forecast(request):
         "baseline_days": BASELINE_DAYS,
     }
     return render(request, "insights/forecast.html", context)
+
+
+def _platform(request):
+    """The platform asked for by ?platform=, else the business's first (None if none)."""
+    platforms = Platform.objects.for_business(request.business).order_by("kind", "handle", "pk")
+    chosen = request.GET.get("platform")
+    if chosen:
+        return get_for_business(Platform.objects, request.business, pk=_id(chosen)), platforms
+    return platforms.first(), platforms
+
+
+def _id(value):
+    return int(value) if str(value).isdigit() else 0
+
+
+@member_required()
+def insights_times(request):
+    """Per platform, the weekday × hour heat maps of clicks and engagements per post."""
+    platform, platforms = _platform(request)
+    found = best_times.cells(request.business, platform, timezone.now()) if platform else {}
+    context = {
+        "platform": platform,
+        "platforms": platforms,
+        "clicks": best_times.grid(found, "clicks_per_post"),
+        "engagements": best_times.grid(found, "engagements_per_post"),
+        "posts": sum(cell.posts for cell in found.values()),
+        "best": best_times.ranked(found)[:3],
+        "hours": range(24),
+        "min_posts": best_times.MIN_POSTS,
+        "window_days": best_times.WINDOW_DAYS,
+        "max_posts": best_times.MAX_POSTS,
+    }
+    return render(request, "insights/times.html", context)
+
+
+@member_required(Role.EDITOR)
+def best_time(request):
+    """The platform's best free time ahead, for the post form's and the composer's "Best
+    time" button: JSON {"value": "2026-12-07T09:00", "label": …}, as next_slot answers."""
+    platform = get_for_business(
+        Platform.objects, request.business, pk=_id(request.GET.get("platform"))
+    )
+    found = best_times.best_free_time(request.business, platform, timezone.now())
+    if found is None:
+        return JsonResponse(
+            {
+                "value": "",
+                "label": f"{platform} has too few published posts for a best time yet "
+                f"(at least {best_times.MIN_POSTS} at one weekday and hour).",
+            }
+        )
+    cell, moment = found
+    local = timezone.localtime(moment)
+    label = (
+        f"{local:%a %d %b %H:%M}: {cell.clicks_per_post:.1f} clicks and "
+        f"{cell.engagements_per_post:.1f} engagements per post ({cell.posts} posts)"
+    )
+    return JsonResponse({"value": f"{local:%Y-%m-%dT%H:%M}", "label": label})

@@ -341,6 +341,14 @@ class Task(models.Model):
             models.Index(
                 fields=["business", "kind", "flight_end", "id"], name="task_kind_flight_end"
             ),
+            # The best times to post (planner/insights/best_times.py): a platform's published
+            # posts by publish time, with their figures, read without the table (PostgreSQL).
+            models.Index(
+                fields=["business", "platform", "scheduled_at"],
+                include=["total_engagements", "total_clicks"],
+                condition=Q(kind="smo", status="published"),
+                name="task_published_times",
+            ),
             # The lists' sorts (planner/list_sorts.py): each an index walk in its order, with
             # the id as the tie-break; the ads' money sorts on ads alone.
             models.Index(fields=["business", "kind", "title", "id"], name="task_sort_title"),

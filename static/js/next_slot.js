@@ -1,20 +1,19 @@
-// "Next free slot" (planner/compose): asks the server for the platform's first free posting
-// slot and puts it in the publish time (the post form's platform select, or a composer
-// section's own platform).
+// "Next free slot" (planner/compose) and "Best free time" (planner/insights): ask the server
+// for the platform's first free posting slot, or its best free time ahead, and put it in the
+// publish time (the post form's platform select, or a composer section's own platform).
 (function () {
   "use strict";
   document.querySelectorAll("[data-next-slot]").forEach((box) => {
     box.hidden = false;
-    const button = box.querySelector("button");
     const said = box.querySelector("[data-slot-said]");
     const form = box.closest("form");
-    button.addEventListener("click", async () => {
+    box.querySelectorAll("button").forEach((button) => button.addEventListener("click", async () => {
       const select = form.querySelector("select[name=platform]");
       const platform = button.dataset.platform || (select ? select.value : "");
       if (!platform) { said.textContent = "Choose a platform first."; return; }
       const url = button.dataset.url + "?platform=" + encodeURIComponent(platform);
       const response = await fetch(url, { headers: { Accept: "application/json" } });
-      if (!response.ok) { said.textContent = "Could not ask for a slot; try again."; return; }
+      if (!response.ok) { said.textContent = "Could not ask for a time; try again."; return; }
       const found = await response.json();
       said.textContent = found.label;
       if (found.value) {
@@ -22,6 +21,6 @@
         input.value = found.value;
         input.dispatchEvent(new Event("change", { bubbles: true }));
       }
-    });
+    }));
   });
 })();

@@ -158,6 +158,7 @@ def pages(business, owner):
         ("dashboard, this year", dashboard, {"period": "year"}),
         ("calendar, week", calendar, {"view": "week"}),
         ("next free slot", reverse("next_slot", args=[business.pk]), _slot_platform(business)),
+        ("best free time", reverse("best_time", args=[business.pk]), _slot_platform(business)),
         ("SMM list, off pace", smm, {"pace": "off"}),
         ("SMO list, text search", smo, {"q": "launch"}),
         ("SMO list, page 500", smo, {"page": "500"}),
