@@ -131,22 +131,80 @@ def calendar_days(task):
     ]
 
 
+def budget_days(budget_type, amount, days):
+    """An ad's budget on each of its calendar days, in cents: a daily amount each day, or a
+    lifetime amount spread evenly, the first days taking a cent more where it does not divide
+    (so the days add up to the amount). None without an amount or a whole flight."""
+    if amount is None or not days:
+        return None
+    if budget_type == "daily":
+        return [Decimal(amount)] * len(days)
+    cents = int(Decimal(amount) * 100)
+    share, extra = divmod(cents, len(days))
+    return [Decimal(share + (index < extra)) / 100 for index in range(len(days))]
+
+
+def calendar_amounts(task):
+    """[(day, {"count", "starts", "planned_hours", "planned_production", "planned_budget"})]
+    a task adds to CalendarTally: on each of its calendar days, its count, and on its first
+    day (its work day) its estimate and production cost."""
+    days = calendar_days(task)
+    budgets = None
+    if task.kind == Kind.SMM and task.flight_end:
+        budgets = budget_days(task.budget_type, task.budget_amount, days)
+    return [
+        (
+            day,
+            {
+                "count": 1,
+                "starts": int(index == 0),
+                "planned_hours": (task.estimated_hours or ZERO) if index == 0 else ZERO,
+                "planned_production": (task.production_cost or ZERO) if index == 0 else ZERO,
+                "planned_budget": budgets[index] if budgets else ZERO,
+            },
+        )
+        for index, day in enumerate(days)
+    ]
+
+
+CALENDAR_SUMS = ("count", "starts", "planned_hours", "planned_production", "planned_budget")
+
+
 def calendar_count(task, delta):
     """Count a task in (+1) or out (-1) of CalendarTally on its days, under the business's lock."""
-    days = calendar_days(task)
-    if not days:
+    amounts = calendar_amounts(task)
+    if not amounts:
         return
     key = _tally_key(task)
-    rows = CalendarTally.objects.filter(**key, date__range=(days[0], days[-1]))
+    first, last = amounts[0][0], amounts[-1][0]
+    rows = CalendarTally.objects.filter(**key, date__range=(first, last))
     if delta > 0:
         have = set(rows.values_list("date", flat=True))
         CalendarTally.objects.bulk_create(
-            (CalendarTally(**key, date=day) for day in days if day not in have), batch_size=2000
+            (CalendarTally(**key, date=day) for day, _a in amounts if day not in have),
+            batch_size=2000,
         )
     rows.update(
         count=F("count") + delta,
-        starts=Case(When(date=days[0], then=F("starts") + delta), default=F("starts")),
+        starts=Case(When(date=first, then=F("starts") + delta), default=F("starts")),
+        planned_hours=Case(
+            When(date=first, then=F("planned_hours") + delta * amounts[0][1]["planned_hours"]),
+            default=F("planned_hours"),
+        ),
+        planned_production=Case(
+            When(
+                date=first,
+                then=F("planned_production") + delta * amounts[0][1]["planned_production"],
+            ),
+            default=F("planned_production"),
+        ),
     )
+    budgets = {}
+    for day, amount in amounts:
+        if amount["planned_budget"]:
+            budgets.setdefault(amount["planned_budget"], []).append(day)
+    for budget, days in budgets.items():  # a daily budget is one UPDATE; a lifetime one, two
+        rows.filter(date__in=days).update(planned_budget=F("planned_budget") + delta * budget)
     if delta < 0:
         rows.filter(count=0).delete()
 
@@ -159,17 +217,35 @@ def refresh_calendar(business_id):
     CalendarTally.objects.filter(business_id=business_id).delete()
     key = ("kind", "status", "review_state", "platform_id", "campaign_id")
     tasks = Task.objects.filter(business_id=business_id).order_by()
-    counts = defaultdict(lambda: [0, 0])  # (day, *key) -> [count, starts]
+    counts = defaultdict(lambda: dict.fromkeys(CALENDAR_SUMS, 0))  # (day, *key) -> sums
     posts = tasks.filter(kind=Kind.SMO, scheduled_at__isnull=False)
-    for row in posts.values("work_date", *key).annotate(n=Count("pk")):
-        counts[(row["work_date"], *(row[name] for name in key))] = [row["n"], row["n"]]
+    summed = {"hours": Sum("estimated_hours"), "production": Sum("production_cost")}
+    for row in posts.values("work_date", *key).annotate(n=Count("pk"), **summed):
+        counts[(row["work_date"], *(row[name] for name in key))] |= {
+            "count": row["n"],
+            "starts": row["n"],
+            "planned_hours": row["hours"] or ZERO,
+            "planned_production": row["production"] or ZERO,
+        }
     flights = tasks.filter(kind=Kind.SMM, flight_start__isnull=False)
-    for row in flights.values("flight_start", "flight_end", *key).annotate(n=Count("pk")):
-        ad = Task(kind=Kind.SMM, flight_start=row["flight_start"], flight_end=row["flight_end"])
-        for index, day in enumerate(calendar_days(ad)):
+    grouped = ("flight_start", "flight_end", "budget_type", "budget_amount", *key)
+    for row in flights.values(*grouped).annotate(n=Count("pk"), **summed):
+        ad = Task(
+            kind=Kind.SMM,
+            flight_start=row["flight_start"],
+            flight_end=row["flight_end"],
+            budget_type=row["budget_type"],
+            budget_amount=row["budget_amount"],
+            estimated_hours=row["hours"] or ZERO,  # of all the ads of the group: counted once
+            production_cost=row["production"] or ZERO,
+        )
+        for index, (day, amount) in enumerate(calendar_amounts(ad)):
             tally = counts[(day, *(row[name] for name in key))]
-            tally[0] += row["n"]
-            tally[1] += row["n"] if index == 0 else 0
+            tally["count"] += row["n"]
+            tally["starts"] += row["n"] if index == 0 else 0
+            tally["planned_hours"] += amount["planned_hours"]
+            tally["planned_production"] += amount["planned_production"]
+            tally["planned_budget"] += amount["planned_budget"] * row["n"]
     CalendarTally.objects.bulk_create(
         (
             CalendarTally(
@@ -180,13 +256,9 @@ def refresh_calendar(business_id):
                 review_state=review_state,
                 platform_id=platform_id,
                 campaign_id=campaign_id,
-                count=count,
-                starts=starts,
+                **sums,
             )
-            for (day, kind, status, review_state, platform_id, campaign_id), (
-                count,
-                starts,
-            ) in counts.items()
+            for (day, kind, status, review_state, platform_id, campaign_id), sums in counts.items()
         ),
         batch_size=5000,
     )

@@ -39,6 +39,8 @@ task_specs = st.fixed_dictionaries(
         "status": st.integers(0, 2),
         "budget_type": st.sampled_from(["daily", "lifetime"]),
         "budget": st.one_of(st.none(), cents),
+        "hours": st.integers(0, 40).map(lambda n: Decimal(n) / 4),
+        "production": st.one_of(st.none(), cents),
         "spends": st.lists(st.tuples(days, cents), max_size=3, unique_by=lambda r: r[0]),
         "change": st.one_of(
             st.none(),
@@ -59,26 +61,44 @@ SMM_STATUSES = ["draft", "active", "paused"]
 
 
 def plain_calendar(business):
-    """{(day, kind, status, review state, platform, campaign): [count, starts]} counted from
-    the tasks."""
+    """{(day, kind, status, review state, platform, campaign): [count, starts, planned hours,
+    planned production, planned budget]} counted from the tasks: the work on its first day,
+    an ad's budget on each day of its flight (a lifetime one in cents, the first days taking
+    the cents left over)."""
     counts = {}
+    zero = Decimal("0")
     for task in Task.objects.filter(business=business):
         key = (task.kind, task.status, task.review_state, task.platform_id, task.campaign_id)
+        work = [task.estimated_hours, task.production_cost or zero]
         if task.kind == "smo":
             if task.scheduled_at:
-                row = counts.setdefault((task.work_date, *key), [0, 0])
+                row = counts.setdefault((task.work_date, *key), [0, 0, zero, zero, zero])
                 row[0] += 1
                 row[1] += 1
+                row[2] += work[0]
+                row[3] += work[1]
             continue
         if not task.flight_start:
             continue
         last = max(task.flight_end or task.flight_start, task.flight_start)
-        day = task.flight_start
-        while day <= last:
-            row = counts.setdefault((day, *key), [0, 0])
+        length = (last - task.flight_start).days + 1
+        cents = [0] * length
+        if task.flight_end and task.budget_amount is not None:
+            total = int(task.budget_amount * 100)
+            for index in range(length):
+                if task.budget_type == "daily":
+                    cents[index] = total
+                else:
+                    cents[index] = total // length + (index < total % length)
+        for index in range(length):
+            day = task.flight_start + datetime.timedelta(index)
+            row = counts.setdefault((day, *key), [0, 0, zero, zero, zero])
             row[0] += 1
-            row[1] += day == task.flight_start
-            day += datetime.timedelta(1)
+            row[1] += index == 0
+            if index == 0:
+                row[2] += work[0]
+                row[3] += work[1]
+            row[4] += Decimal(cents[index]) / 100
     return counts
 
 
@@ -87,6 +107,9 @@ def stored_calendar(business):
         (r.date, r.kind, r.status, r.review_state, r.platform_id, r.campaign_id): [
             r.count,
             r.starts,
+            r.planned_hours,
+            r.planned_production,
+            r.planned_budget,
         ]
         for r in CalendarTally.objects.filter(business=business)
         if r.count
@@ -167,6 +190,8 @@ class CalendarTallyProperty(TestCase):
             "platform": platforms[spec["platform"]],
             "campaign": campaign if spec["campaign"] == 0 else None,
             "title": "t",
+            "estimated_hours": spec["hours"],
+            "production_cost": spec["production"],
         }
         if spec["kind"] == "smo":
             fields["status"] = SMO_STATUSES[spec["status"]]

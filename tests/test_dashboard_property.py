@@ -2,6 +2,7 @@
 sum over the same rows (which also proves the rollups stay exact through every write)."""
 
 import datetime
+import zoneinfo
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
@@ -10,6 +11,8 @@ from hypothesis.extra.django import TestCase
 
 from planner import kpis, services
 from planner.dashboard import Filters, dashboard_summary
+from planner.insights import best_times
+from planner.insights.forecasts import baseline_rates, month_forecast
 from planner.insights.models import Goal
 from planner.insights.selectors import with_progress
 from planner.models import ResultEntry, Task, TimeEntry
@@ -111,6 +114,58 @@ class DashboardTotalsProperty(TestCase):
             self.assertEqual(sum(board.series["hours"][kind]), expected[kind]["hours"])
         self._check_blended(board.split, expected, business.hourly_rate)
         self._check_goals(business, campaigns, period)
+        self._check_forecast(business)
+        self._check_best_times(business, platforms[0])
+
+    def _check_forecast(self, business):
+        """October's forecast on the 20th: its figures to date are the plain sums of October
+        1-20, its planned work a plain walk over the tasks due or flying after the 20th."""
+        today = datetime.date(2026, 10, 20)
+        month = month_forecast(business, today, baseline_rates(business, today))
+        so_far = Period(datetime.date(2026, 10, 1), today, "custom")
+        want = self._plain_sums(business, so_far, None, None)
+        for kind in ("smo", "smm"):
+            side = getattr(month, kind)
+            self.assertEqual(side.to_date.hours, want[kind]["hours"])
+            self.assertEqual(side.to_date.clicks, want[kind]["clicks"])
+            self.assertEqual(side.to_date.conversions, want[kind]["conversions"])
+            self.assertEqual(side.to_date.media_spend, want[kind]["spend"])
+        hours = {"smo": Decimal(0), "smm": Decimal(0)}
+        spend = Decimal(0)
+        last = datetime.date(2026, 10, 31)
+        for task in Task.objects.filter(business=business):
+            due = today < task.work_date <= last
+            if task.kind == "smo" and task.status in ("idea", "draft", "scheduled") and due:
+                hours["smo"] += task.estimated_hours
+            if task.kind == "smm" and task.status in ("draft", "active"):
+                if due:
+                    hours["smm"] += task.estimated_hours
+                first = max(task.flight_start, today + datetime.timedelta(days=1))
+                days = (min(task.flight_end, last) - first).days + 1
+                if days > 0:
+                    spend += task.budget_amount * days  # the property's ads are daily
+        self.assertEqual(month.smo.plan.hours - month.smo.to_date.hours, hours["smo"])
+        self.assertEqual(month.smm.plan.hours - month.smm.to_date.hours, hours["smm"])
+        self.assertEqual(month.smm.plan.media_spend - month.smm.to_date.media_spend, spend)
+
+    def _check_best_times(self, business, platform):
+        """The heat map's cells are a plain grouping of the published posts by their local
+        weekday and hour, each with all its results."""
+        now = datetime.datetime(2026, 12, 31, tzinfo=datetime.UTC)
+        found = best_times.cells(business, platform, now)
+        berlin = zoneinfo.ZoneInfo(business.time_zone)
+        want = {}
+        for task in Task.objects.filter(
+            business=business, platform=platform, kind="smo", status="published"
+        ):
+            local = task.scheduled_at.astimezone(berlin)
+            cell = want.setdefault((local.weekday(), local.hour), [0, 0, 0])
+            results = ResultEntry.objects.filter(task=task)
+            cell[0] += 1
+            cell[1] += sum(r.engagements for r in results)
+            cell[2] += sum(r.clicks for r in results)
+        got = {key: [c.posts, c.engagements, c.clicks] for key, c in found.items()}
+        self.assertEqual(got, want)
 
     def _check_blended(self, split, expected, rate):
         """The blended figures, each from the plain sums by its formula in docs/domain.md."""

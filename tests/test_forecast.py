@@ -72,12 +72,6 @@ def test_without_history_the_plan_adds_no_results():
     assert not side.uses_history
 
 
-def test_a_lifetime_budget_spreads_what_is_left():
-    assert forecast.lifetime_share(D(300), D(0), 10, 6) == D(180)
-    assert forecast.lifetime_share(D(300), D(120), 10, 5) == D(90)
-    assert forecast.lifetime_share(D(300), D(400), 10, 5) == 0  # overspent: nothing left
-
-
 # From the database ------------------------------------------------------------------------
 
 

@@ -25,7 +25,7 @@ from planner.compose.selectors import composer_snippets, group_variants, next_fr
 from planner.compose.slots import SEARCH_WEEKS
 from planner.models import Kind, Platform, Role
 from planner.services import EditConflict
-from planner.views.common import business_url, delete_page, form_page
+from planner.views.common import business_url, delete_page, form_page, query_id
 
 
 @member_required()
@@ -189,7 +189,7 @@ def next_slot(request):
     """The platform's next free slot after now (or after `after`), for the post form's and the
     composer's "Next free slot" button: JSON {"value": "2026-12-07T09:00", "label": …}."""
     platform = get_for_business(
-        Platform.objects, request.business, pk=_id(request.GET.get("platform"))
+        Platform.objects, request.business, pk=query_id(request.GET.get("platform"))
     )
     zone = timezone.get_current_timezone()  # the business's (member_required)
     found = next_free_slot(request.business, platform.pk, timezone.now(), zone)
@@ -200,8 +200,3 @@ def next_slot(request):
     return JsonResponse(
         {"value": f"{found.local:%Y-%m-%dT%H:%M}", "label": date_format(found.local, "D j M, H:i")}
     )
-
-
-def _id(value):
-    value = str(value or "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else 0

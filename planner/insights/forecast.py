@@ -5,9 +5,9 @@ Two projections per side, and the range between them:
 - **run-rate**: the figures to date × the window's days ÷ the days elapsed (today counted);
 - **plan**: the figures to date plus the work already planned for the days after today — the
   estimated hours and production cost of the posts and ads due then, the budgets of the ads
-  flying then, and the clicks and conversions that work brings at the business's own rates of
-  the last 90 days (paid: clicks per unit of media spend; organic: clicks per published post;
-  both: conversions per click).
+  flying then (a lifetime budget spread evenly over its flight's days), and the clicks and
+  conversions that work brings at the business's own rates of the last 90 days (paid: clicks
+  per unit of media spend; organic: clicks per published post; both: conversions per click).
 
 Neither is a promise: the page shows the lower to the higher as the range.
 """
@@ -174,12 +174,3 @@ def forecast_side(paid, to_date, planned, rates, start, end, today, hourly_rate)
         hourly_rate=hourly_rate,
         uses_history=per_unit is not None,
     )
-
-
-def lifetime_share(amount, spent, flight_days_left, days_in_window):
-    """A lifetime budget's part for some of its flight's remaining days: what is left of it
-    (never below 0), spread evenly over those days."""
-    if not flight_days_left:
-        return ZERO
-    left = max(Decimal(amount) - Decimal(spent), ZERO)
-    return left * Decimal(days_in_window) / Decimal(flight_days_left)

@@ -6,25 +6,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import (
-    Case,
-    Count,
-    DateField,
-    DecimalField,
-    F,
-    Func,
-    IntegerField,
-    Q,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Greatest, Least
+from django.db.models import F, Q, Sum
 
 from planner import kpis, periods
 from planner.dashboard import Filters
 from planner.insights.forecast import Figures, Planned, Rates, forecast_side
-from planner.models import Campaign, DailyRollup, Kind, SmmStatus, SmoStatus, Task
+from planner.models import CalendarTally, Campaign, DailyRollup, Kind, SmmStatus, SmoStatus
 
 BASELINE_DAYS = 90
 # Posts still to go out, and ads still to run (a draft ad with a flight is planned work; a
@@ -32,27 +19,6 @@ BASELINE_DAYS = 90
 PLANNED_POSTS = (SmoStatus.IDEA, SmoStatus.DRAFT, SmoStatus.SCHEDULED)
 PLANNED_ADS = (SmmStatus.DRAFT, SmmStatus.ACTIVE)
 SUMS = ("hours", "spend", "production_cost", "clicks", "conversions", "published_posts")
-MONEY = DecimalField(max_digits=30, decimal_places=10)
-
-
-class DaysFrom(Func):
-    """later − earlier, in whole days (both dates)."""
-
-    output_field = IntegerField()
-
-    def __init__(self, later, earlier):
-        super().__init__(later, earlier)
-
-    def as_sql(self, compiler, connection, **extra):
-        later, later_params = compiler.compile(self.source_expressions[0])
-        earlier, earlier_params = compiler.compile(self.source_expressions[1])
-        return f"({later} - {earlier})", (*later_params, *earlier_params)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        later, later_params = compiler.compile(self.source_expressions[0])
-        earlier, earlier_params = compiler.compile(self.source_expressions[1])
-        sql = f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
-        return sql, (*later_params, *earlier_params)
 
 
 @dataclass
@@ -112,36 +78,20 @@ def baseline_rates(business, today):
     }
 
 
-def _planned(tasks, today, end):
-    """Annotations of the work planned after `today` up to `end` (a date or an F() of the
-    campaign's last day), per group of `tasks`: hours, production, posts, ad budgets."""
-    tomorrow = Value(today + datetime.timedelta(days=1), output_field=DateField())
-    last = end if hasattr(end, "resolve_expression") else Value(end, output_field=DateField())
-    due = Q(work_date__gt=today, work_date__lte=end)
-    post = Q(kind=Kind.SMO, status__in=PLANNED_POSTS) & due
+def _planned(days, today, end):
+    """Sums of the work planned after `today` up to `end` (a date, or an F() of the
+    campaign's last day), per group of `days` (CalendarTally rows, kept by the services): the
+    estimates and production cost of the posts and ads due then, the posts' count, and the
+    ads' budgets for those days."""
+    post = Q(kind=Kind.SMO, status__in=PLANNED_POSTS)
     ad = Q(kind=Kind.SMM, status__in=PLANNED_ADS)
-    flying = ad & Q(
-        flight_start__isnull=False,
-        flight_end__gt=today,
-        flight_start__lte=end,
-        budget_amount__isnull=False,
-    )
-    first = Greatest("flight_start", tomorrow)
-    days_in_window = DaysFrom(Least("flight_end", last), first) + 1
-    days_left = DaysFrom(F("flight_end"), first) + 1
-    left = Greatest(F("budget_amount") - F("media_spend"), Value(Decimal(0)))
-    budget = Case(
-        When(budget_type="daily", then=F("budget_amount") * days_in_window),
-        default=left * days_in_window / days_left,
-        output_field=MONEY,
-    )
-    return tasks.filter(post | (ad & due) | flying).annotate(
-        smo_hours=Sum("estimated_hours", filter=post),
-        smo_production=Sum("production_cost", filter=post),
-        smo_posts=Count("pk", filter=post),
-        smm_hours=Sum("estimated_hours", filter=ad & due),
-        smm_production=Sum("production_cost", filter=ad & due),
-        smm_spend=Sum(budget, filter=flying, output_field=MONEY),
+    return days.filter(date__gt=today, date__lte=end).annotate(
+        smo_hours=Sum("planned_hours", filter=post),
+        smo_production=Sum("planned_production", filter=post),
+        smo_posts=Sum("count", filter=post),
+        smm_hours=Sum("planned_hours", filter=ad),
+        smm_production=Sum("planned_production", filter=ad),
+        smm_spend=Sum("planned_budget", filter=ad),
     )
 
 
@@ -187,8 +137,8 @@ def month_forecast(business, today, rates):
         month.start, today, ("kind",), {name: Sum(name) for name in SUMS}
     )
     to_date = {row["kind"]: _figures(row) for row in rows}
-    tasks = Task.objects.for_business(business).values("business_id")
-    (row,) = _planned(tasks, today, month.end).order_by() or [{}]
+    days = CalendarTally.objects.filter(business=business).values("business_id")
+    (row,) = _planned(days, today, month.end).order_by() or [{}]
     label = f"{month.start:%B %Y}"
     planned = _planned_of(row)
     return _forecast(
@@ -218,10 +168,10 @@ def campaign_forecasts(business, campaigns, today, rates):
     )
     for row in rows:
         to_date.setdefault(row["campaign_id"], {})[row["kind"]] = _figures(row)
-    tasks = Task.objects.for_business(business).filter(campaign__in=ids).values("campaign_id")
+    days = CalendarTally.objects.filter(business=business, campaign__in=ids).values("campaign_id")
     planned = {
         row["campaign_id"]: _planned_of(row)
-        for row in _planned(tasks, today, F("campaign__end_date")).order_by()
+        for row in _planned(days, today, F("campaign__end_date")).order_by()
     }
     empty = _planned_of({})
     return [

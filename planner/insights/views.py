@@ -17,7 +17,7 @@ from planner.insights.forms import CampaignGoalForm, GoalForm
 from planner.insights.models import Goal
 from planner.insights.selectors import with_progress
 from planner.models import Campaign, Platform, Role
-from planner.views.common import PAGE_SIZE, business_url, delete_page, form_page
+from planner.views.common import PAGE_SIZE, business_url, delete_page, form_page, query_id
 
 
 @member_required()
@@ -114,12 +114,8 @@ def _platform(request):
     platforms = Platform.objects.for_business(request.business).order_by("kind", "handle", "pk")
     chosen = request.GET.get("platform")
     if chosen:
-        return get_for_business(Platform.objects, request.business, pk=_id(chosen)), platforms
+        return get_for_business(Platform.objects, request.business, pk=query_id(chosen)), platforms
     return platforms.first(), platforms
-
-
-def _id(value):
-    return int(value) if str(value).isdigit() else 0
 
 
 @member_required()
@@ -147,7 +143,7 @@ def best_time(request):
     """The platform's best free time ahead, for the post form's and the composer's "Best
     time" button: JSON {"value": "2026-12-07T09:00", "label": …}, as next_slot answers."""
     platform = get_for_business(
-        Platform.objects, request.business, pk=_id(request.GET.get("platform"))
+        Platform.objects, request.business, pk=query_id(request.GET.get("platform"))
     )
     found = best_times.best_free_time(request.business, platform, timezone.now())
     if found is None:

@@ -214,7 +214,7 @@ class Counts:
 
     def __init__(self):
         self.tallies = Deltas(TaskTally, TALLY_KEY, ("count", *rollups.TALLY_SUMS))
-        self.days = Deltas(CalendarTally, ("date", *TALLY_KEY), ("count", "starts"))
+        self.days = Deltas(CalendarTally, ("date", *TALLY_KEY), rollups.CALENDAR_SUMS)
         self.daily = Deltas(DailyRollup, ("date", *ROLLUP_KEY), rollups.ROLLUP_SUMS)
         self.monthly = Deltas(MonthlyRollup, ("month", *ROLLUP_KEY), rollups.ROLLUP_SUMS)
 
@@ -224,8 +224,8 @@ class Counts:
         tally = tuple(getattr(task, name) for name in TALLY_KEY)
         amounts = {"count": 1, **{name: getattr(task, name) or 0 for name in rollups.TALLY_SUMS}}
         self.tallies.add(tally, amounts, sign)
-        for index, day in enumerate(rollups.calendar_days(task)):
-            self.days.add((day, *tally), {"count": 1, "starts": int(index == 0)}, sign)
+        for day, amounts in rollups.calendar_amounts(task):
+            self.days.add((day, *tally), amounts, sign)
         self._rollups(task.work_date, rollups.task_key(task), rollups.task_sums(task, sign))
 
     def _rollups(self, day, key, amounts, sign=1):

@@ -126,6 +126,13 @@ class CalendarTally(models.Model):
     )
     count = models.IntegerField(default=0)
     starts = models.IntegerField(default=0)
+    # The work planned on the day (the forecasts, planner/insights/forecasts.py): the estimated
+    # hours and production cost of the tasks whose work day it is (a post's day, an ad's first
+    # day), and the ads' budgets for the day (a daily amount, or a lifetime amount spread over
+    # its flight's days in cents, rollups.budget_days).
+    planned_hours = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    planned_production = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    planned_budget = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
 
     class Meta:
         indexes = [models.Index(fields=["business", "date"], name="calendar_tally_day")]

@@ -90,3 +90,10 @@ def delete_with_tasks_page(request, obj, *, field, targets, allow_none, success_
 
 def business_url(request, name, *args):
     return reverse(name, args=[request.business.pk, *args])
+
+
+def query_id(value):
+    """An id from a query string, or 0 (which matches nothing) for anything that is not one:
+    a lookup of it is a 404, never an error."""
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else 0
