@@ -151,7 +151,7 @@ def best_free_time(business, platform, now):
         within |= hour
     posts = Task.objects.filter(within, business=business, kind=Kind.SMO, platform=platform)
     counts = posts.aggregate(
-        **{f"at{i}": Count("*", filter=hour) for i, hour in enumerate(ranges)}
+        **{f"at{i}": Count("scheduled_at", filter=hour) for i, hour in enumerate(ranges)}
     )
     for i, (cell, moment) in enumerate(found):
         if not counts[f"at{i}"]:
