@@ -82,13 +82,27 @@ def test_the_best_free_time_skips_a_taken_hour(business, fb):
         post(business, fb, datetime.datetime(2026, 11, day, 9, tzinfo=datetime.UTC), 10)
     for day in (4, 11, 18):  # Wednesdays, 18:00 in Berlin: 2 clicks a post
         post(business, fb, datetime.datetime(2026, 11, day, 17, tzinfo=datetime.UTC), 2)
-    cell, moment = best_times.best_free_time(business, fb, NOW)
+    found = best_times.cells(business, fb, NOW)
+    cell, moment = best_times.best_free_time(business, fb, NOW, found)
     assert (cell.weekday, cell.hour) == (0, 10)
     assert moment == datetime.datetime(2026, 11, 30, 10, tzinfo=BERLIN)
     # Someone has Monday 10:20 already: the Monday after.
     post(business, fb, datetime.datetime(2026, 11, 30, 9, 20, tzinfo=datetime.UTC), status="draft")
-    _cell, moment = best_times.best_free_time(business, fb, NOW)
+    _cell, moment = best_times.best_free_time(business, fb, NOW, found)
     assert moment == datetime.datetime(2026, 12, 7, 10, tzinfo=BERLIN)
+
+
+def test_every_best_hour_taken_is_said(client_for, business, editor, fb, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
+    monkeypatch.setattr(best_times, "SUGGEST_DAYS", 7)
+    for day in (2, 9, 16):
+        post(business, fb, datetime.datetime(2026, 11, day, 9, tzinfo=datetime.UTC), 10)
+    post(business, fb, datetime.datetime(2026, 11, 30, 9, 5, tzinfo=datetime.UTC), status="idea")
+    found = client_for(editor).get(reverse("best_time", args=[business.pk]), {"platform": fb.pk})
+    assert found.json() == {
+        "value": "",
+        "label": "Every hour of Facebook @acme's best times in the next 7 days has a post already.",
+    }
 
 
 def test_a_time_the_clocks_skip_is_not_suggested():

@@ -12,10 +12,10 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 
-from planner.models import Kind, SmoStatus, Task
+from planner.models import Kind, Platform, SmoStatus, Task
 
 WINDOW_DAYS = 365
 MAX_POSTS = 20_000
@@ -118,10 +118,11 @@ def ranked(found):
     )
 
 
-def candidates(found, now, zone, top=5, days=SUGGEST_DAYS):
+def candidates(found, now, zone, top=5, days=None):
     """The next moments, after `now`, of the best cells (a time that does not exist on a
     night clocks go forward is skipped), in the order of the cells' rank then of time."""
     local_now = now.astimezone(zone)
+    days = SUGGEST_DAYS if days is None else days
     moments = []
     for cell in ranked(found)[:top]:
         for offset in range(days + 1):
@@ -135,25 +136,25 @@ def candidates(found, now, zone, top=5, days=SUGGEST_DAYS):
     return moments
 
 
-def best_free_time(business, platform, now):
-    """(Cell, moment) of the best time ahead with no post of the platform in that hour, or
-    None: the candidates' hours checked in one query."""
+def best_free_time(business, platform, now, found):
+    """(Cell, moment) of the best time ahead with no post of the platform in that hour, from
+    the heat map's cells `found`, or None if every candidate hour is taken: each candidate
+    hour is one EXISTS probe of the posts by platform and time, all in one query."""
     zone = zoneinfo.ZoneInfo(business.time_zone)
-    found = candidates(cells(business, platform, now), now, zone)
-    if not found:
+    moments = candidates(found, now, zone)
+    if not moments:
         return None
-    ranges = [
-        Q(scheduled_at__gte=moment, scheduled_at__lt=moment + datetime.timedelta(hours=1))
-        for _cell, moment in found
-    ]
-    within = Q()
-    for hour in ranges:
-        within |= hour
-    posts = Task.objects.filter(within, business=business, kind=Kind.SMO, platform=platform)
-    counts = posts.aggregate(
-        **{f"at{i}": Count("scheduled_at", filter=hour) for i, hour in enumerate(ranges)}
-    )
-    for i, (cell, moment) in enumerate(found):
-        if not counts[f"at{i}"]:
+    posts = Task.objects.filter(business=business, kind=Kind.SMO, platform=platform)
+    probes = {
+        f"at{i}": Exists(
+            posts.filter(
+                scheduled_at__gte=moment, scheduled_at__lt=moment + datetime.timedelta(hours=1)
+            )
+        )
+        for i, (_cell, moment) in enumerate(moments)
+    }
+    taken = Platform.objects.filter(pk=platform.pk).annotate(**probes).values(*probes).get()
+    for i, (cell, moment) in enumerate(moments):
+        if not taken[f"at{i}"]:
             return cell, moment
     return None

@@ -145,13 +145,23 @@ def best_time(request):
     platform = get_for_business(
         Platform.objects, request.business, pk=query_id(request.GET.get("platform"))
     )
-    found = best_times.best_free_time(request.business, platform, timezone.now())
-    if found is None:
+    now = timezone.now()
+    cells = best_times.cells(request.business, platform, now)
+    if not best_times.ranked(cells):
         return JsonResponse(
             {
                 "value": "",
                 "label": f"{platform} has too few published posts for a best time yet "
                 f"(at least {best_times.MIN_POSTS} at one weekday and hour).",
+            }
+        )
+    found = best_times.best_free_time(request.business, platform, now, cells)
+    if found is None:
+        return JsonResponse(
+            {
+                "value": "",
+                "label": f"Every hour of {platform}'s best times in the next "
+                f"{best_times.SUGGEST_DAYS} days has a post already.",
             }
         )
     cell, moment = found
