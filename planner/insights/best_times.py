@@ -18,7 +18,7 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from planner.models import Kind, Platform, SmoStatus, Task
 
 WINDOW_DAYS = 365
-MAX_POSTS = 20_000
+MAX_POSTS = 5_000  # 30 a cell on average: enough to rank them, and the page stays flat
 MIN_POSTS = 3
 SHADES = 5  # colour steps of the heat map
 SUGGEST_DAYS = 14
