@@ -214,3 +214,14 @@ def test_the_scenario_list(client_for, business, viewer, fb):
     _scenario(business, fb, name="Quiet winter")
     html = client_for(viewer).get(reverse("scenario_list", args=[business.pk])).content.decode()
     assert "Quiet winter" in html
+
+
+def test_a_campaign_the_page_did_not_show_is_refused(client_for, business, editor, fb):
+    scenario = _scenario(business, fb)
+    late = CampaignFactory(business=business, end_date=END + datetime.timedelta(days=9))
+    url = reverse("scenario_apply", args=[business.pk, scenario.pk])
+    response = client_for(editor).post(url, {"campaigns": [late.pk]})  # no version seen
+    assert response.status_code == 400
+    assert "This page is out of date" in response.content.decode()
+    late.refresh_from_db()
+    assert late.budget == D("1000.00")

@@ -114,8 +114,16 @@ class ApplyForm(forms.Form):
         self.fields["campaigns"].choices = [(c.pk, c.name) for c in campaigns]
         for campaign in campaigns:
             self.fields[f"version_{campaign.pk}"] = forms.IntegerField(
-                widget=forms.HiddenInput, initial=campaign.version, min_value=0
+                widget=forms.HiddenInput, initial=campaign.version, min_value=0, required=False
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        for pk in cleaned.get("campaigns", []):
+            if cleaned.get(f"version_{pk}") is None:
+                # A campaign added since the page was shown: its budget was never seen.
+                raise forms.ValidationError("This page is out of date: reload it, then apply.")
+        return cleaned
 
     def chosen(self):
         """The ticked campaigns (a valid form)."""
