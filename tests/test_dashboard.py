@@ -221,6 +221,11 @@ def test_campaign_filter(business, known):
     assert split.smo.total_cost == D("105.00")
     assert split.smo.clicks == 40
     assert split.smm.total_cost == D("482.50")
+    # Blended, over the campaign: 480.00 of value for 105.00 + 482.50; 2 + 8 conversions.
+    assert split.marketing_efficiency_ratio == D("480") / D("587.50")
+    assert split.blended_cost_per_conversion == D("58.75")
+    assert split.paid_media_share == D("300") / D("587.50")
+    assert split.smo.cost_per_engagement == D("105.00") / D("60")
 
 
 def test_platform_filter(business, known):
@@ -273,10 +278,15 @@ def test_first_and_last_day_in_a_non_utc_time_zone(business, owner):
     TimeEntryFactory(task=first, date=day(1), hours=D("1"), user=owner)
     TimeEntryFactory(task=last, date=day(30), hours=D("2"), user=owner)
     TimeEntryFactory(task=outside, date=datetime.date(2026, 12, 1), hours=D("4"), user=owner)
+    ResultEntryFactory(task=first, date=day(1), engagements=20, conversions=1)
+    ResultEntryFactory(task=outside, date=datetime.date(2026, 12, 1), engagements=99)
     board = summary(business)
     assert board.split.smo.hours == D("3")
     assert board.split.smo.production_cost == D("30")
     assert board.published_posts == 2
+    # 3 h × 50 + 30 for 20 engagements and 1 conversion: the first and last days only.
+    assert board.split.smo.cost_per_engagement == D("180") / D("20")
+    assert board.split.blended_cost_per_conversion == D("180")
 
 
 def test_time_entry_filed_under_another_business_does_not_count(business, owner, other_business):
