@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "planner.api",
     "planner.webhooks",
     "planner.insights",
+    "planner.reports",
 ]
 
 MIDDLEWARE = [

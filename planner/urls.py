@@ -10,6 +10,7 @@ from planner.insights import urls as insights_urls
 from planner.jobs import urls as jobs_urls
 from planner.lists import views as list_views
 from planner.models import Kind
+from planner.reports import urls as reports_urls
 from planner.teamwork import urls as teamwork_urls
 from planner.views import (
     businesses,
@@ -130,6 +131,7 @@ urlpatterns = [
     path("b/<int:business_id>/", include(business_patterns)),
     *jobs_urls.top_level_patterns,
     *teamwork_urls.urlpatterns,
+    *reports_urls.urlpatterns,
     *api_urls.urlpatterns,
     path("calendar/<slug:token>.ics", calendar.ical_feed, name="ical_feed"),
     path("healthz", health.healthz, name="healthz"),

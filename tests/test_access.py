@@ -625,6 +625,8 @@ TOP_LEVEL = {
     "api-schema": PUBLIC,
     "api-docs": PUBLIC,
     "api-businesses": "api",
+    # Only the businesses the user belongs to (tests/test_portfolio.py).
+    "portfolio": LOGIN,
     "my_job_detail": "mine",  # the user's own jobs outside a business; anyone else's are 404
     "my_job_progress": "mine",
 }

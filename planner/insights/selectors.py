@@ -34,7 +34,7 @@ class GoalView:
         self.progress = goal_progress(values, split, self.start, self.end, today)
 
 
-def _parts(business, goal):
+def goal_parts(business, goal):
     """The rollup querysets whose sums are the goal's figures: a campaign's over all its
     results (as the campaign's page totals them), a period's over the business's days in it
     (whole months from the monthly rows, the days around them from the daily)."""
@@ -61,7 +61,7 @@ def with_progress(business, goals, today):
     grouped = [
         part.values("kind").annotate(goal=Value(goal.pk), **sums).order_by()
         for goal in goals
-        for part in _parts(business, goal)
+        for part in goal_parts(business, goal)
     ]
     found = {}
     for row in grouped[0].union(*grouped[1:], all=True):

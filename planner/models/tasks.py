@@ -367,6 +367,24 @@ class Task(models.Model):
             # cannot index NULLS LAST; it sorts those orders instead).
             # "Off pace", newest first: the ads that can be (selectors.off_pace), in list order,
             # so a page stops at its 25th match; the pace dates are checked on these rows.
+            # How many ads are off pace on a day (the portfolio): under from a day on, or
+            # over from one day to another, counted in these indexes alone.
+            *(
+                models.Index(
+                    fields=["business", *columns],
+                    name=name,
+                    condition=Q(
+                        kind="smm",
+                        status__in=["active", "paused"],
+                        flight_end__isnull=False,
+                        budget_amount__isnull=False,
+                    ),
+                )
+                for name, columns in (
+                    ("task_pace_under", ["pace_under_from"]),
+                    ("task_pace_over", ["pace_over_from", "pace_over_until"]),
+                )
+            ),
             models.Index(
                 fields=["business", "-created_at", "-id"],
                 name="task_pace_candidates",

@@ -53,6 +53,7 @@ def business_pages(business):
     found += [reverse(name, args=[business.pk, series_post.pk]) for name in SERIES_PAGES]
     found.append(reverse("dashboard", args=[business.pk]) + "?period=year")
     found.append(reverse("calendar", args=[business.pk]) + "?view=week")
+    found.append(reverse("portfolio"))  # the user's businesses side by side
     return found
 
 

@@ -37,7 +37,16 @@ from planner.insights.models import Goal, Scenario
 from planner.jobs.models import Job, JobKind, JobStatus
 from planner.lists import matching
 from planner.management.commands.bench_dashboard import _machine, _percentile, benchmark_business
-from planner.models import Campaign, Kind, Membership, Platform, ResultEntry, Task, TimeEntry
+from planner.models import (
+    Business,
+    Campaign,
+    Kind,
+    Membership,
+    Platform,
+    ResultEntry,
+    Task,
+    TimeEntry,
+)
 
 FLOOR = "member_list"
 SAVE = "task save (an ad)"
@@ -167,6 +176,7 @@ def pages(business, owner):
         ("dashboard, this year", dashboard, {"period": "year"}),
         ("calendar, week", calendar, {"view": "week"}),
         ("next free slot", reverse("next_slot", args=[business.pk]), _slot_platform(business)),
+        ("portfolio, 50 businesses", _portfolio(owner), {}),
         ("best free time", reverse("best_time", args=[business.pk]), _slot_platform(business)),
         ("SMM list, off pace", smm, {"pace": "off"}),
         ("SMO list, text search", smo, {"q": "launch"}),
@@ -239,6 +249,28 @@ def _post_group(business, owner):
     group = PostGroup.objects.create(business=business, created_by=owner)
     Task.objects.filter(pk__in=newest).update(post_group=group)
     return group
+
+
+def _portfolio(owner):
+    """The portfolio's address, after giving the owner 50 businesses in all if they have
+    fewer (the benchmark's seeded ones, and small ones with a day's figures each)."""
+    have = Membership.objects.filter(user=owner).count()
+    for n in range(have, PORTFOLIO_BUSINESSES):
+        shop = Business.objects.create(
+            name=f"Portfolio shop {n:02}",
+            website_url="https://shop.example",
+            time_zone=("Europe/Berlin", "America/New_York", "Asia/Tokyo")[n % 3],
+        )
+        Membership.objects.create(business=shop, user=owner, role="owner")
+        platform = Platform.objects.create(business=shop, kind="facebook", handle=f"shop{n}")
+        ad = services.task_save(
+            Task(business=shop, kind=Kind.SMM, platform=platform, title="Ad", status="draft")
+        )
+        services.entry_save(ResultEntry(task=ad, date=datetime.date.today(), clicks=5))
+    return reverse("portfolio")
+
+
+PORTFOLIO_BUSINESSES = 50
 
 
 def _slot_platform(business):
