@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run worker test test-explore lint format install install-test migrate seed clean
+.PHONY: run worker test test-explore lint format install install-test migrate seed clean system-libs
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,21 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+# WeasyPrint (the reports' PDFs) draws text with Pango and needs a font: installed from Debian
+# where the machine lacks them (as root; otherwise it says what to install).
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
+system-libs:
+	@if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || ! fc-list 2>/dev/null | grep -qi dejavu; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing what WeasyPrint needs from Debian: $(PDF_PACKAGES)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
+	  else \
+	    echo "WeasyPrint needs: $(PDF_PACKAGES) (sudo apt-get install them)"; exit 1; \
+	  fi; \
+	fi
+
+install: system-libs $(VENV)/.installed
+install-test: system-libs $(VENV)/.installed-test
 
 migrate: install
 	DEBUG=1 $(PY) manage.py migrate --noinput

@@ -163,10 +163,20 @@ def run_export_job(job, progress):
             with files.writing_output(job, ".csv") as output:
                 rows = write_task_csv(kind, tasks, output.file, progress)
             file_name, content_type = f"{kind}-tasks-{day}.csv", CSV_TYPE
+        elif what == "report":
+            from django.http import QueryDict
+
+            from planner.reports import pdf
+
+            today = datetime.date.fromisoformat(job.payload["today"])
+            with files.writing_output(job, ".pdf") as output:
+                rows = pdf.write_pdf(business, QueryDict(job.payload["query"]), today, output.file)
+            file_name, content_type = f"report-{business.pk}-{day}.pdf", "application/pdf"
         else:
             raise JobRefused("This export is of an unknown kind.")
+    counted = "page(s)" if what == "report" else "row(s)"
     return {
-        "message": f"The export is ready: {rows:,} row(s), {_size(output.size)}.",
+        "message": f"The export is ready: {rows:,} {counted}, {_size(output.size)}.",
         "file": output.name,
         "file_name": file_name,
         "content_type": content_type,

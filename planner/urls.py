@@ -90,6 +90,7 @@ business_patterns = [
     *accounts_urls.business_patterns,
     *teamwork_urls.business_patterns,
     *insights_urls.business_patterns,
+    *reports_urls.business_patterns,
     path("views/<int:pk>/delete/", list_views.saved_view_delete, name="saved_view_delete"),
     path("smo/<int:pk>/skip/", tasks.series_skip, name="series_skip"),
     path("slots/", compose_views.slot_list, name="slot_list"),

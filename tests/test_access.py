@@ -250,6 +250,8 @@ def _cases(w):
         "next_slot": (EDIT, [], None),
         "goal_list": (READ, [], None),
         "insights_forecast": (READ, [], None),
+        "report_page": (READ, [], None),
+        "report_pdf": (PERSONAL, [], {}),  # POST only: the member's own job makes the PDF
         "insights_times": (READ, [], None),
         "best_time": (EDIT, [], None),
         "insights_whatif": (READ, [], None),
@@ -421,6 +423,8 @@ NAMES = sorted(
         "next_slot",
         "goal_list",
         "insights_forecast",
+        "report_page",
+        "report_pdf",
         "insights_times",
         "best_time",
         "insights_whatif",

@@ -367,6 +367,20 @@ class Task(models.Model):
             # cannot index NULLS LAST; it sorts those orders instead).
             # "Off pace", newest first: the ads that can be (selectors.off_pace), in list order,
             # so a page stops at its 25th match; the pace dates are checked on these rows.
+            # A report's top posts and ads by clicks and engagements (planner/reports): each
+            # an index walk from the highest (the ads' clicks have task_sort_total_clicks).
+            *(
+                models.Index(
+                    fields=["business", column, "id"],
+                    name=f"task_top_{kind}_{column.removeprefix('total_')}",
+                    condition=Q(kind=kind),
+                )
+                for kind, column in (
+                    ("smo", "total_clicks"),
+                    ("smo", "total_engagements"),
+                    ("smm", "total_engagements"),
+                )
+            ),
             # How many ads are off pace on a day (the portfolio): under from a day on, or
             # over from one day to another, counted in these indexes alone.
             *(

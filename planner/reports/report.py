@@ -1,0 +1,119 @@
+"""A report of a period (and optionally a campaign), for the report page and its PDF: the
+dashboard's split and KPIs, charts drawn as SVG, pacing, the top posts and ads, the goals and
+the owner's summary, read in a fixed number of queries (docs/domain.md, "Reports")."""
+
+from dataclasses import dataclass
+
+from django import forms
+
+from planner.dashboard import Filters, dashboard_summary
+from planner.forms import DashboardFilterForm
+from planner.insights.selectors import dashboard_goals
+from planner.models import Kind, Task
+from planner.reports import charts
+from planner.templatetags.planner_tags import hours as shown_hours
+from planner.templatetags.planner_tags import money as shown_money
+
+TOP = 5
+MAX_SUMMARY = 2000
+
+
+class ReportForm(DashboardFilterForm):
+    """The dashboard's period and campaign, and the summary the owner writes for the reader."""
+
+    summary = forms.CharField(
+        required=False,
+        max_length=MAX_SUMMARY,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What happened and what comes next, in your words: on the cover.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["platform"]  # a report covers every platform
+
+
+@dataclass
+class Report:
+    business: object
+    board: object  # dashboard.Dashboard
+    top: list  # [(kind, "clicks" | "engagements", heading, [Task])]
+    goals: list
+    summary: str
+    charts: dict
+
+    @property
+    def period(self):
+        return self.board.filters.period
+
+    @property
+    def campaign(self):
+        return self.board.filters.campaign
+
+
+def _top(business, period, campaign):
+    """The posts and ads whose work day is in the period, by their clicks and engagements
+    (all their results); each list one ordered walk of an index on the figure."""
+    found = []
+    tasks = Task.objects.for_business(business).filter(
+        work_date__gte=period.start, work_date__lte=period.end
+    )
+    if campaign:
+        tasks = tasks.filter(campaign=campaign)
+    for kind in Kind.values:
+        for figure in ("clicks", "engagements"):
+            column = f"total_{figure}"
+            chosen = (
+                tasks.filter(kind=kind, **{f"{column}__gt": 0})
+                .select_related("platform")
+                .only(
+                    "title",
+                    "kind",
+                    "status",
+                    "platform",
+                    column,
+                    "total_clicks",
+                    "total_engagements",
+                    "media_spend",
+                )  # fmt: skip
+                .order_by(f"-{column}", "-pk")[:TOP]
+            )
+            heading = f"{'Posts' if kind == Kind.SMO else 'Ads'} by {figure}"
+            found.append((kind, figure, heading, list(chosen)))
+    return found
+
+
+def read_report(business, query, today):
+    """(the form, the Report) for a query string's period, campaign and summary."""
+    form = ReportForm(query or None, business=business)
+    valid = form.is_valid() if form.is_bound else True
+    data = form.cleaned_data if form.is_bound and valid else {}
+    filters = Filters(
+        business=business, period=form.chosen_period(today), campaign=data.get("campaign")
+    )
+    board = dashboard_summary(filters, today=today, lists=False)
+    split, cur = board.split, business.currency
+    series = board.series
+    drawn = {
+        "hours": charts.split_bar(
+            "Hours spent", split.smo.hours, split.smm.hours,
+            shown_hours(split.smo.hours), shown_hours(split.smm.hours),
+        ),
+        "cost": charts.split_bar(
+            "Total cost", split.smo.total_cost, split.smm.total_cost,
+            shown_money(split.smo.total_cost, cur), shown_money(split.smm.total_cost, cur),
+        ),
+        "over_time": charts.stacked_columns(
+            "Total cost over time", series["labels"], series["cost"]["smo"],
+            series["cost"]["smm"], unit=cur,
+        ),
+    }  # fmt: skip
+    report = Report(
+        business=business,
+        board=board,
+        top=_top(business, filters.period, filters.campaign),
+        goals=dashboard_goals(business, filters.period, filters.campaign, today),
+        summary=data.get("summary", ""),
+        charts=drawn,
+    )
+    return form, report
