@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from planner import imports
 from planner.api import keys
@@ -17,6 +18,7 @@ from planner.compose.models import PostGroup, PostingSlot, PostSeries, Snippet
 from planner.insights.models import Goal, Scenario
 from planner.lists.models import SavedView
 from planner.models import Role, Task
+from planner.reports.models import ReportLink
 from planner.teamwork import links
 from planner.teamwork.models import Comment
 from planner.views.imports import MappingForm
@@ -97,6 +99,13 @@ def world(
         ),
         "post_group": _post_group(business, owner, smo_task),
         "series_post": _series_post(business, platform),
+        "report_link": ReportLink.objects.create(
+            business=business,
+            token_hash="0" * 64,
+            label="Board",
+            query="period=30d",
+            expires_at=timezone.now() + datetime.timedelta(days=3),
+        ),
         "scenario": Scenario.objects.create(
             business=business,
             name="More ads",
@@ -304,6 +313,8 @@ def _cases(w):
             {"label": "For the client", "campaign": campaign.pk, "days": "7"},
         ),
         "review_link_revoke": (OWN, [w["review_link"].pk], {}),
+        "report_link_list": (OWN, [], {"label": "For the board", "days": "7"}),
+        "report_link_revoke": (OWN, [w["report_link"].pk], {}),
         "api_key_list": (OWN, [], {"name": "Zapier", "scope": "write"}),
         "api_key_revoke": (OWN, [w["api_key"].pk], {}),
         "webhook_list": (
@@ -354,6 +365,7 @@ def snapshot():
             "lists",
             "compose",
             "insights",
+            "reports",
         )
         for model in apps.get_app_config(label).get_models()
     }
@@ -456,6 +468,8 @@ NAMES = sorted(
         "business_activity",
         "task_activity",
         "review_link_list",
+        "report_link_list",
+        "report_link_revoke",
         "review_link_revoke",
         "api_key_list",
         "api_key_revoke",
@@ -553,7 +567,7 @@ def test_members_with_the_role_can(client_for, world, name, role):
         return
     # A new review link's or key's secret is shown once, on the page that answers (not in a
     # redirect).
-    shown_once = ("review_link_list", "api_key_list", "webhook_list")
+    shown_once = ("review_link_list", "report_link_list", "api_key_list", "webhook_list")
     assert response.status_code == (200 if name in shown_once else 302)
     assert snapshot() != before
 
@@ -623,6 +637,7 @@ TOP_LEVEL = {
     # walks live, revoked and expired links).
     "review_link_page": "link",
     "review_link_image": "link",
+    "report_shared": "link",  # the report behind a live link (tests/test_report_links.py)
     "review_link_decide": "link",  # POST only; anyone else's is a 404 (test_notifications)
     # The API's schema and reference page are public; its routes are walked with keys and
     # sessions in tests/test_api_access.py.
@@ -666,6 +681,7 @@ def _top_level_url(name, business):
         "invitation_answer": [0],
         "notification_open": [0],
         "review_link_page": ["no-such-link"],
+        "report_shared": ["no-such-link"],
         "review_link_image": ["no-such-link", "ref"],
         "review_link_decide": ["no-such-link", "ref", "approve"],
         "invitation_detail": [make_invitation(business, None)[1]] if name.startswith("inv") else [],

@@ -53,6 +53,7 @@ def url_arguments(w, reset_link):
         "notification_open": [0],
         "review_link_revoke": [w["review_link"].pk] if "review_link" in w else [0],
         "review_link_page": ["no-such-link"],
+        "report_shared": ["no-such-link"],
         "review_link_image": ["no-such-link", "ref"],
         "review_link_decide": ["no-such-link", "ref", "approve"],
         "calendar_reschedule": [smo.pk],
@@ -64,6 +65,7 @@ def url_arguments(w, reset_link):
         "series_skip": [w["series_post"].pk] if "series_post" in w else [0],
         "slot_delete": [w["slot"].pk] if "slot" in w else [0],
         "goal_edit": [w["goal"].pk] if "goal" in w else [0],
+        "report_link_revoke": [w["report_link"].pk] if "report_link" in w else [0],
         **{
             f"scenario_{view}": [w["scenario"].pk] if "scenario" in w else [0]
             for view in ("detail", "apply", "delete")

@@ -6,8 +6,11 @@ from planner.reports import views
 business_patterns = [
     path("report/", views.report_page, name="report_page"),
     path("report/pdf/", views.report_pdf, name="report_pdf"),
+    path("report/links/", views.report_link_list, name="report_link_list"),
+    path("report/links/<int:pk>/revoke/", views.report_link_revoke, name="report_link_revoke"),
 ]
 
 urlpatterns = [
     path("portfolio/", views.portfolio_page, name="portfolio"),
+    path("r/<str:token>/", views.report_shared, name="report_shared"),
 ]
