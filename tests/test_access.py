@@ -18,7 +18,7 @@ from planner.compose.models import PostGroup, PostingSlot, PostSeries, Snippet
 from planner.insights.models import Goal, Scenario
 from planner.lists.models import SavedView
 from planner.models import Role, Task
-from planner.reports.models import ReportLink
+from planner.reports.models import ReportLink, ReportSchedule
 from planner.teamwork import links
 from planner.teamwork.models import Comment
 from planner.views.imports import MappingForm
@@ -105,6 +105,9 @@ def world(
             label="Board",
             query="period=30d",
             expires_at=timezone.now() + datetime.timedelta(days=3),
+        ),
+        "report_schedule": ReportSchedule.objects.create(
+            business=business, name="Weekly", frequency="weekly", recipients="a@example.com"
         ),
         "scenario": Scenario.objects.create(
             business=business,
@@ -315,6 +318,12 @@ def _cases(w):
         "review_link_revoke": (OWN, [w["review_link"].pk], {}),
         "report_link_list": (OWN, [], {"label": "For the board", "days": "7"}),
         "report_link_revoke": (OWN, [w["report_link"].pk], {}),
+        "report_schedule_list": (
+            OWN,
+            [],
+            {"name": "Monthly", "frequency": "monthly", "recipients": "board@example.com"},
+        ),
+        "report_schedule_delete": (OWN, [w["report_schedule"].pk], {}),
         "api_key_list": (OWN, [], {"name": "Zapier", "scope": "write"}),
         "api_key_revoke": (OWN, [w["api_key"].pk], {}),
         "webhook_list": (
@@ -470,6 +479,8 @@ NAMES = sorted(
         "review_link_list",
         "report_link_list",
         "report_link_revoke",
+        "report_schedule_list",
+        "report_schedule_delete",
         "review_link_revoke",
         "api_key_list",
         "api_key_revoke",

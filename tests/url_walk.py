@@ -66,6 +66,7 @@ def url_arguments(w, reset_link):
         "slot_delete": [w["slot"].pk] if "slot" in w else [0],
         "goal_edit": [w["goal"].pk] if "goal" in w else [0],
         "report_link_revoke": [w["report_link"].pk] if "report_link" in w else [0],
+        "report_schedule_delete": [w["report_schedule"].pk] if "report_schedule" in w else [0],
         **{
             f"scenario_{view}": [w["scenario"].pk] if "scenario" in w else [0]
             for view in ("detail", "apply", "delete")

@@ -19,6 +19,7 @@ class JobKind(models.TextChoices):
     EXPORT = "export", "Export"
     EMAIL = "email", "E-mail"
     WEBHOOK = "webhook", "Webhook delivery"
+    REPORT_SEND = "report_send", "Scheduled report"
 
 
 class JobStatus(models.TextChoices):

@@ -33,11 +33,12 @@ HANDLERS = {
     JobKind.EXPORT: "planner.exports.run_export_job",
     JobKind.EMAIL: "planner.jobs.mail.send_email_job",
     JobKind.WEBHOOK: "planner.webhooks.services.deliver_job",
+    JobKind.REPORT_SEND: "planner.reports.schedules.send_report_job",
 }
 RETRY_DELAYS = (10, 60, 300, 1800, 7200)  # seconds before the 2nd, 3rd, … attempt
 # Attempts by kind: e-mail rides out a mail server's outage of a few hours; the rest fail soon
 # with their reason, since the user is waiting for them.
-MAX_ATTEMPTS = {JobKind.EMAIL: 6, JobKind.WEBHOOK: 6}
+MAX_ATTEMPTS = {JobKind.EMAIL: 6, JobKind.WEBHOOK: 6, JobKind.REPORT_SEND: 4}
 DEFAULT_MAX_ATTEMPTS = 3
 CLOCK_SKEW = datetime.timedelta(seconds=2)  # between the machine that set run_after and this one
 # Payload keys that must not outlive the job (a password-reset link in an e-mail's body).
@@ -291,6 +292,10 @@ def _tell_starter(job):
         from planner.webhooks import services as webhooks
 
         transaction.on_commit(lambda: webhooks.job_finished(job), robust=True)
+    elif job.kind == JobKind.REPORT_SEND:
+        from planner.reports import schedules
+
+        transaction.on_commit(lambda: schedules.job_finished(job), robust=True)
 
 
 def recover_stale(now=None):

@@ -8,6 +8,12 @@ business_patterns = [
     path("report/pdf/", views.report_pdf, name="report_pdf"),
     path("report/links/", views.report_link_list, name="report_link_list"),
     path("report/links/<int:pk>/revoke/", views.report_link_revoke, name="report_link_revoke"),
+    path("report/schedules/", views.report_schedule_list, name="report_schedule_list"),
+    path(
+        "report/schedules/<int:pk>/delete/",
+        views.report_schedule_delete,
+        name="report_schedule_delete",
+    ),
 ]
 
 urlpatterns = [

@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import validate_email
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,11 +12,11 @@ from django.views.decorators.http import require_POST
 
 from planner import exports, periods
 from planner.access import get_for_business, member_required
-from planner.models import Role
-from planner.reports import links, portfolio
-from planner.reports.models import ReportLink
+from planner.models import Campaign, Role
+from planner.reports import links, portfolio, schedules
+from planner.reports.models import ReportLink, ReportSchedule, ReportSend
 from planner.reports.report import read_report
-from planner.views.common import business_url
+from planner.views.common import business_url, delete_page
 
 PAGE_SIZE = 100
 
@@ -136,3 +138,78 @@ def report_shared(request, token):
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+class ScheduleForm(forms.ModelForm):
+    class Meta:
+        model = ReportSchedule
+        fields = ("name", "frequency", "recipients", "campaign", "summary")
+        widgets = {
+            "recipients": forms.Textarea(attrs={"rows": 3}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, business, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = Campaign.objects.for_business(business)
+        self.fields["campaign"].empty_label = "All campaigns"
+        self.fields["summary"].help_text = "On every report's cover and in the e-mail."
+
+    def clean_recipients(self):
+        addresses = [line.strip() for line in self.cleaned_data["recipients"].splitlines()]
+        addresses = [address for address in addresses if address]
+        if not addresses:
+            raise forms.ValidationError("Enter at least one e-mail address.")
+        if len(addresses) > schedules.MAX_RECIPIENTS:
+            raise forms.ValidationError(
+                f"At most {schedules.MAX_RECIPIENTS} addresses (one a line)."
+            )
+        wrong = []
+        for address in addresses:
+            try:
+                validate_email(address)
+            except ValidationError:
+                wrong.append(address)
+        if wrong:
+            raise forms.ValidationError(f"Not an e-mail address: {', '.join(wrong[:3])}.")
+        return "\n".join(addresses)
+
+
+MAX_SCHEDULES = 50
+SENDS_SHOWN = 20
+
+
+def _schedule_page(request, form=None, status=200):
+    business = request.business
+    context = {
+        "schedules": ReportSchedule.objects.for_business(business).select_related("campaign"),
+        "sends": ReportSend.objects.for_business(business).select_related("schedule")[:SENDS_SHOWN],
+        "form": form or ScheduleForm(business=business),
+    }
+    return render(request, "reports/schedule_list.html", context, status=status)
+
+
+@member_required(Role.OWNER)
+def report_schedule_list(request):
+    """The business's scheduled reports, their latest sends (a failed one says why), and the
+    form to add one."""
+    if request.method != "POST":
+        return _schedule_page(request)
+    form = ScheduleForm(request.POST, business=request.business)
+    if form.is_valid():
+        if ReportSchedule.objects.for_business(request.business).count() >= MAX_SCHEDULES:
+            form.add_error(None, f"At most {MAX_SCHEDULES} scheduled reports: delete one first.")
+        else:
+            schedule = form.save(commit=False)
+            schedule.business, schedule.created_by = request.business, request.user
+            schedule.save()
+            messages.success(request, f"“{schedule}” will be sent {schedule.frequency}.")
+            return redirect(business_url(request, "report_schedule_list"))
+    return _schedule_page(request, form=form, status=400)
+
+
+@member_required(Role.OWNER)
+def report_schedule_delete(request, pk):
+    schedule = get_for_business(ReportSchedule.objects, request.business, pk=pk)
+    back = business_url(request, "report_schedule_list")
+    return delete_page(request, schedule, success_url=back, cancel_url=back)

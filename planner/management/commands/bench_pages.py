@@ -47,6 +47,7 @@ from planner.models import (
     Task,
     TimeEntry,
 )
+from planner.reports.models import ReportSchedule
 
 FLOOR = "member_list"
 SAVE = "task save (an ad)"
@@ -251,6 +252,12 @@ def _post_group(business, owner):
     return group
 
 
+def _schedule(business):
+    return ReportSchedule.objects.for_business(business).first() or ReportSchedule.objects.create(
+        business=business, name="Benchmark", frequency="weekly", recipients="a@example.com"
+    )
+
+
 def _portfolio(owner):
     """The portfolio's address, after giving the owner 50 businesses in all if they have
     fewer (the benchmark's seeded ones, and small ones with a day's figures each)."""
@@ -404,6 +411,8 @@ def _examples(business, owner):
         ("goal_edit", "pk"): goal.pk,
         ("goal_delete", "pk"): goal.pk,
         **{(f"scenario_{view}", "pk"): scenario.pk for view in ("detail", "apply", "delete")},
+        ("report_link_revoke", "pk"): None,  # POST only
+        ("report_schedule_delete", "pk"): _schedule(business).pk,
     }
     for kind, task in task_for.items():
         for view in ("detail", "edit", "delete"):
