@@ -113,6 +113,14 @@ def test_the_pdf_is_made_by_a_job_and_downloaded(client_for, business, viewer, n
     )
 
 
+def test_a_report_reaching_today_forecasts_the_month(client_for, business, viewer):
+    html = client_for(viewer).get(reverse("report_page", args=[business.pk])).content.decode()
+    assert 'data-testid="report-forecast"' in html
+    january = "period=custom&start=2020-01-01&end=2020-01-31"  # over: nothing to forecast
+    past = client_for(viewer).get(reverse("report_page", args=[business.pk]) + "?" + january)
+    assert 'data-testid="report-forecast"' not in past.content.decode()
+
+
 def test_a_bad_period_makes_no_pdf(client_for, business, viewer):
     url = (
         reverse("report_pdf", args=[business.pk]) + "?period=custom&start=2026-11-30&end=2026-11-01"
@@ -158,6 +166,7 @@ def test_the_page_reads_a_fixed_number_of_queries(
     url = reverse("report_page", args=[business.pk])
     client.get(url)
     # session, user, membership, form choices (campaigns), the dashboard's sums, series,
-    # campaigns and pipeline, the four top lists, goals, navbar: 14 whatever the size
-    with django_assert_num_queries(14):
+    # campaigns and pipeline, the four top lists, goals, this month's forecast (baseline,
+    # figures to date, planned work), navbar: 17 whatever the size
+    with django_assert_num_queries(17):
         client.get(url)

@@ -8,6 +8,7 @@ from django import forms
 
 from planner.dashboard import Filters, dashboard_summary
 from planner.forms import DashboardFilterForm
+from planner.insights import forecasts
 from planner.insights.selectors import dashboard_goals
 from planner.models import Kind, Task
 from planner.reports import charts
@@ -41,6 +42,7 @@ class Report:
     goals: list
     summary: str
     charts: dict
+    forecasts: list  # this month's, and the campaign's if it runs, when the period holds today
 
     @property
     def period(self):
@@ -115,5 +117,20 @@ def read_report(business, query, today):
         goals=dashboard_goals(business, filters.period, filters.campaign, today),
         summary=data.get("summary", ""),
         charts=drawn,
+        forecasts=_forecasts(business, filters, today),
     )
     return form, report
+
+
+def _forecasts(business, filters, today):
+    """Where this month (or the report's campaign, if it runs today) ends up, when the report
+    reaches today: a report of the past has nothing to forecast."""
+    period = filters.period
+    if not period.start <= today <= period.end:
+        return []
+    rates = forecasts.baseline_rates(business, today)
+    campaign = filters.campaign
+    if campaign:
+        running = campaign.start_date <= today <= campaign.end_date
+        return forecasts.campaign_forecasts(business, [campaign], today, rates) if running else []
+    return [forecasts.month_forecast(business, today, rates)]
