@@ -54,7 +54,22 @@ def business_pages(business):
     found.append(reverse("dashboard", args=[business.pk]) + "?period=year")
     found.append(reverse("calendar", args=[business.pk]) + "?view=week")
     found.append(reverse("portfolio"))  # the user's businesses side by side
+    found.append(reverse("report_shared", args=[_report_token(business)]))
     return found
+
+
+def _report_token(business):
+    """A live report link's token: the page anyone with the link sees."""
+    from django.http import QueryDict
+    from django.utils import timezone
+
+    from planner.models import Membership
+    from planner.reports import links
+    from planner.reports.report import read_report
+
+    owner = Membership.objects.filter(business=business, role="owner").first().user
+    _form, report = read_report(business, QueryDict("period=30d"), timezone.localdate())
+    return links.create(business, owner, report, label="Walk")[1]
 
 
 def whole_pages(page, urls):
