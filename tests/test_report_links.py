@@ -3,6 +3,7 @@ and nothing else of the business is reachable from it."""
 
 import datetime
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -101,3 +102,17 @@ def test_another_businesss_link_cannot_be_revoked(client_for, business, owner, o
     assert client_for(owner).post(url).status_code == 404
     theirs.refresh_from_db()
     assert theirs.revoked_at is None
+
+
+def test_a_long_summary_in_any_script_is_kept(client_for, business, owner, client):
+    summary = "Ещё один месяц — " * 117  # 2,000 characters, each of them encoded many times over
+    url = reverse("report_link_list", args=[business.pk])
+    response = client_for(owner).post(
+        f"{url}?{urlencode({'period': '30d', 'summary': summary[:2000]})}",
+        {"label": "Board", "days": "7"},
+    )
+    assert response.status_code == 200
+    address = re.search(r'id="new-report-address" value="([^"]+)"', response.content.decode())
+    client.logout()
+    shared = client.get(address.group(1).split("testserver", 1)[1])
+    assert "Ещё один месяц" in shared.content.decode()

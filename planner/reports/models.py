@@ -16,7 +16,7 @@ class ReportLink(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     label = models.CharField(max_length=120)
     # The report's query string: period=custom&start=…&end=…[&campaign=…][&summary=…]
-    query = models.CharField(max_length=3000)
+    query = models.TextField()  # a summary of 2,000 characters can take 18,000 once encoded
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
