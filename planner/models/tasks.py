@@ -368,18 +368,16 @@ class Task(models.Model):
             # "Off pace", newest first: the ads that can be (selectors.off_pace), in list order,
             # so a page stops at its 25th match; the pace dates are checked on these rows.
             # A report's top posts and ads by clicks and engagements (planner/reports): each
-            # an index walk from the highest (the ads' clicks have task_sort_total_clicks).
+            # a walk of the index from the highest, the work day checked in the index itself.
             *(
                 models.Index(
                     fields=["business", column, "id"],
+                    include=["work_date"],
                     name=f"task_top_{kind}_{column.removeprefix('total_')}",
                     condition=Q(kind=kind),
                 )
-                for kind, column in (
-                    ("smo", "total_clicks"),
-                    ("smo", "total_engagements"),
-                    ("smm", "total_engagements"),
-                )
+                for kind in ("smo", "smm")
+                for column in ("total_clicks", "total_engagements")
             ),
             # How many ads are off pace on a day (the portfolio): under from a day on, or
             # over from one day to another, counted in these indexes alone.
