@@ -52,31 +52,38 @@ def goal_parts(business, goal):
     return parts
 
 
-def with_progress(business, goals, today):
-    """[GoalView] for `goals` (campaign loaded): every goal's sums in one UNION ALL query."""
+def goal_splits(goals, businesses):
+    """{goal id: Split} of `goals` (of the businesses in `businesses`, {id: Business}): every
+    goal's sums in one UNION ALL query, priced at its business's hourly rate."""
     goals = list(goals)
     if not goals:
-        return []
+        return {}
     sums = {name: Sum(name) for name in SUMS}
     grouped = [
         part.values("kind").annotate(goal=Value(goal.pk), **sums).order_by()
         for goal in goals
-        for part in goal_parts(business, goal)
+        for part in goal_parts(businesses[goal.business_id], goal)
     ]
     found = {}
     for row in grouped[0].union(*grouped[1:], all=True):
         totals = found.setdefault((row["goal"], row["kind"]), dict.fromkeys(SUMS, 0))
         for name in SUMS:
             totals[name] += row[name] or 0
-    rate = business.hourly_rate
-    views = []
+    splits = {}
     for goal in goals:
-        split = Split(
+        rate = businesses[goal.business_id].hourly_rate
+        splits[goal.pk] = Split(
             smo=totals_from_row(found.get((goal.pk, Kind.SMO), {}), rate, Kind.SMO),
             smm=totals_from_row(found.get((goal.pk, Kind.SMM), {}), rate, Kind.SMM),
         )
-        views.append(GoalView(goal, split, today))
-    return views
+    return splits
+
+
+def with_progress(business, goals, today):
+    """[GoalView] for `goals` (campaign loaded): every goal's sums in one UNION ALL query."""
+    goals = list(goals)
+    splits = goal_splits(goals, {business.pk: business})
+    return [GoalView(goal, splits[goal.pk], today) for goal in goals]
 
 
 def dashboard_goals(business, period, campaign, today):

@@ -11,9 +11,9 @@ from django.utils import timezone
 from planner import periods
 from planner.access import has_mfa
 from planner.dashboard import totals_from_row
-from planner.insights.models import GOAL_FIELDS, Goal
-from planner.insights.progress import BEHIND, MISSED, goal_progress
-from planner.insights.selectors import goal_parts
+from planner.insights.models import Goal
+from planner.insights.progress import BEHIND, MISSED
+from planner.insights.selectors import GoalView, goal_splits
 from planner.kpis import Split
 from planner.models import DailyRollup, Kind, Membership, MonthlyRollup, SmoStatus, Task
 
@@ -153,7 +153,7 @@ def _counts(rows, now):
 def _goals(rows, now):
     """The goals running today in each business (at most GOALS_EACH, ending soonest) and how
     many of them have a target or ceiling behind or missed: one query for the goals, one for
-    all their sums (planner/insights/selectors.with_progress, across businesses)."""
+    all their sums (planner/insights/selectors.goal_splits)."""
     running = Q()
     for today, ids in _by_day(rows, lambda row: local_today(row.business, now)).items():
         running |= Q(business__in=ids) & (
@@ -167,29 +167,11 @@ def _goals(rows, now):
     goals = [goal for kept in by_business.values() for goal in kept]
     if not goals:
         return
-    businesses = {row.business.pk: row.business for row in rows}
-    sums = {name: Sum(name) for name in SUMS}
-    grouped = [
-        part.values("kind").annotate(goal=Value(goal.pk), **sums).order_by()
-        for goal in goals
-        for part in goal_parts(businesses[goal.business_id], goal)
-    ]
-    found = defaultdict(lambda: dict.fromkeys(SUMS, 0))
-    for row in grouped[0].union(*grouped[1:], all=True):
-        totals = found[(row["goal"], row["kind"])]
-        for name in SUMS:
-            totals[name] += row[name] or 0
+    splits = goal_splits(goals, {row.business.pk: row.business for row in rows})
     for row in rows:
-        business = row.business
-        rate, today = business.hourly_rate, local_today(business, now)
-        for goal in by_business.get(business.pk, []):
-            split = Split(
-                smo=totals_from_row(found.get((goal.pk, Kind.SMO), {}), rate, Kind.SMO),
-                smm=totals_from_row(found.get((goal.pk, Kind.SMM), {}), rate, Kind.SMM),
-            )
-            start, end = goal.window()
-            values = {name: getattr(goal, name) for name in GOAL_FIELDS}
-            statuses = {p.status for p in goal_progress(values, split, start, end, today)}
+        today = local_today(row.business, now)
+        for goal in by_business.get(row.business.pk, []):
+            statuses = {p.status for p in GoalView(goal, splits[goal.pk], today).progress}
             row.goals += 1
             row.goals_behind += bool(statuses & {BEHIND, MISSED})
 
